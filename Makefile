@@ -1,0 +1,33 @@
+# Two commands set everything up on a fresh clone: `make corpus` and `make test`.
+SEEDS ?= seeds
+DATA ?= data
+WORKERS ?= 2
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: corpus test bench lint clean
+
+# The venv is rebuilt whenever pyproject.toml is newer than the last install.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+corpus: $(STAMP)
+	$(PY) -m pipeline corpus --seeds '$(SEEDS)' --data '$(DATA)' --workers $(WORKERS)
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(DATA)/work $(DATA)/*.jsonl $(DATA)/*.json $(DATA)/*.html

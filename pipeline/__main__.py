@@ -1,0 +1,89 @@
+"""Command line: `python -m pipeline corpus --seeds DIR --data DIR [--workers N]`.
+
+Scans and plans in this process, then hands the task graph to Luigi and turns its verdict into the exit
+code: 0 when the corpus was written, 1 when any task failed, 2 when the run could not start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+# Luigi reads its configuration when imported; point it at the project's file wherever we run from.
+os.environ.setdefault("LUIGI_CONFIG_PATH", str(Path(__file__).resolve().parent.parent / "luigi.cfg"))
+
+import luigi
+from luigi.execution_summary import LuigiStatusCode
+
+from pipeline.config import Config
+from pipeline.documents import atomic_write, write_jsonl
+from pipeline.sources import plan, scan
+from pipeline.tasks import WriteCorpus, work
+
+
+def prepare(seeds: Path, data: Path, config: Config) -> str:
+    """Scan the seeds, write the content-addressed shard inputs and run file; return the run id."""
+    fingerprint = config.fingerprint()
+    _write_once(work(str(data)) / "config" / f"{fingerprint}.json", json.dumps(config.to_dict(), indent=2))
+    found = scan(seeds, work(str(data)) / "manifest.jsonl", config.max_bytes)
+    shards = plan(found, config.shards, fingerprint)
+    for shard, (digest, members) in shards.items():
+        inputs = work(str(data)) / "inputs" / f"{shard:04d}-{digest}.jsonl"
+        if not inputs.exists():
+            write_jsonl(inputs, (seed.to_dict() for seed in members))
+    listing = [[shard, digest] for shard, (digest, _) in shards.items()]
+    run_id = hashlib.blake2b(json.dumps([fingerprint, listing]).encode(), digest_size=8).hexdigest()
+    _write_once(work(str(data)) / "runs" / f"{run_id}.json", json.dumps({"config": fingerprint, "shards": listing}))
+    return run_id
+
+
+def _write_once(path: Path, text: str) -> None:
+    if not path.exists():
+        with atomic_write(path) as handle:
+            handle.write(text)
+
+
+def corpus(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    seeds, data = Path(args.seeds).resolve(), Path(args.data).resolve()
+    if not seeds.is_dir():
+        print(f"pipeline: seeds folder not found: {args.seeds}", file=sys.stderr)
+        return 2
+    config = Config.load(Path(args.config) if args.config else None)
+    data.mkdir(parents=True, exist_ok=True)
+    run_id = prepare(seeds, data, config)
+    task = WriteCorpus(data=str(data), seeds=str(seeds), run_id=run_id)
+    result = luigi.build([task], workers=args.workers, local_scheduler=True, detailed_summary=True,
+                         log_level="DEBUG" if args.verbose else "WARNING")
+    if result.status not in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY):
+        print(result.summary_text, file=sys.stderr)
+        print(f"pipeline: run failed ({result.status.name}); the previous corpus in {args.data} is untouched",
+              file=sys.stderr)
+        return 1
+    stats = json.loads((data / "stats.json").read_text())
+    line = (f"read {stats['read']}, kept {stats['kept']}, duplicates {stats['duplicates']}, "
+            f"rejected {stats['rejected']} in {time.monotonic() - started:.1f} s")
+    print(line + (f" — ALARM: {stats['alarm']}" if stats["alarm"] else ""))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("corpus", help="clean and deduplicate SEEDS into DATA")
+    run.add_argument("--seeds", default="seeds", help="folder of seed files (default: seeds)")
+    run.add_argument("--data", default="data", help="output folder (default: data)")
+    run.add_argument("--workers", type=int, default=1, help="parallel Luigi workers (default: 1)")
+    run.add_argument("--config", help="TOML file overriding pipeline/settings.toml")
+    run.add_argument("--verbose", action="store_true", help="show Luigi's own log")
+    args = parser.parse_args(argv)
+    return corpus(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""Lines in, labels out: which lines of a page are boilerplate, and which rule or signal says so.
+
+Two kinds of evidence. Rules (rules.toml) name chrome phrases in many languages. Structure finds what no
+phrase list can: the main block of prose (chrome clusters at the head and tail of a page), banners in
+another script carrying a phone number, runs of headline and date lines, bylines and breadcrumbs.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline import metadata
+
+WORD = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
+EDGE_PUNCT = " \t[](){}|•·«»:;,…-–—_*#>›<‹/\\\"'“”‘’"
+PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\w)")
+BREADCRUMB = re.compile(r"^[^.!?/|>»›]{1,40}(\s[/|>»›]\s[^.!?/|>»›]{1,40})+$")
+BULLET = re.compile(r"^\s*([-–•*▪●◦·]|\d{1,2}[.)])\s+")
+DEFAULT_MAX_WORDS = 8
+# Structural scores for finding the main block: prose counts by its words, chrome lines count against.
+SHORT_LINE_PENALTY = 3.0
+MEDIUM_LINE_PENALTY = 1.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named boilerplate rule from rules.toml."""
+
+    name: str
+    cls: str
+    action: str
+    pattern: re.Pattern
+    max_words: int
+
+
+@dataclass(frozen=True)
+class Label:
+    """Why a line was removed: the rule or structural signal, and its class."""
+
+    rule: str
+    cls: str
+
+
+@cache
+def load_rules(path: str) -> tuple[Rule, ...]:
+    """Parse and compile the rules file; raises ValueError naming the bad rule."""
+    rules = []
+    for entry in tomllib.loads(Path(path).read_text())["rule"]:
+        try:
+            if entry["action"] not in ("drop", "cut"):
+                raise ValueError(f"action must be 'drop' or 'cut', not {entry['action']!r}")
+            pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
+            rules.append(Rule(entry["name"], entry["class"], entry["action"], pattern,
+                              entry.get("max_words", DEFAULT_MAX_WORDS)))
+        except (KeyError, re.error, ValueError) as err:
+            raise ValueError(f"rule {entry.get('name', '?')!r} in {path}: {err}") from err
+    return tuple(rules)
+
+
+def words(line: str) -> int:
+    return len(WORD.findall(line))
+
+
+def is_sentence(line: str) -> bool:
+    return bool(SENTENCE_END.search(line.rstrip()))
+
+
+def is_prose(line: str, min_words: int) -> bool:
+    """A line of article prose: enough words and a sentence ending, or long enough to be a paragraph."""
+    count = words(line)
+    return (count >= min_words and is_sentence(line)) or count >= 3 * min_words
+
+
+def match_rule(line: str, rules: tuple[Rule, ...]) -> Rule | None:
+    """The first rule whose pattern matches the trimmed line and whose word limit the line fits."""
+    key = line.strip(EDGE_PUNCT).casefold()
+    if not key:
+        return None
+    count = words(key)
+    for rule in rules:
+        if count <= rule.max_words and rule.pattern.search(key):
+            return rule
+    return None
+
+
+@cache
+def char_script(ch: str) -> str:
+    """The script of a letter as its Unicode name's first word, with the CJK family folded together."""
+    name = unicodedata.name(ch, "UNKNOWN").split(" ")[0]
+    return "CJK" if name in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL") else name
+
+
+def line_scripts(line: str) -> dict[str, int]:
+    """Letters per script in a line."""
+    if line.isascii():
+        return {"LATIN": sum(ch.isalpha() for ch in line)}
+    counts: dict[str, int] = {}
+    for ch in line:
+        if ch.isalpha():
+            script = char_script(ch)
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+def dominant(counts: dict[str, int]) -> str | None:
+    return max(counts, key=counts.__getitem__) if counts and max(counts.values()) else None
+
+
+def main_block(lines: list[str], skip: list[bool], prose_min_words: int) -> tuple[int, int]:
+    """Bounds [start, end) of the densest run of prose: the maximum-sum segment of per-line scores.
+
+    Prose lines score their word count; short non-sentence lines (menus, link lists) score against.
+    """
+    best, best_start, best_end = 0.0, 0, 0
+    total, start = 0.0, 0
+    for index, line in enumerate(lines):
+        if skip[index] or not line.strip():
+            continue
+        count = words(line)
+        if is_prose(line, prose_min_words):
+            score = float(count)
+        elif is_sentence(line) and count >= 3:
+            score = 0.0
+        else:
+            score = -(SHORT_LINE_PENALTY if count < 4 else MEDIUM_LINE_PENALTY)
+        if total <= 0:
+            total, start = 0.0, index
+        total += score
+        if total > best:
+            best, best_start, best_end = total, start, index + 1
+    return best_start, best_end
+
+
+def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8) -> list[Label | None]:
+    """A label for every line that is boilerplate, None for every line kept."""
+    labels: list[Label | None] = [None] * len(lines)
+    prose = [is_prose(line, prose_min_words) for line in lines]
+    prose_words = [words(line) if p else 0 for line, p in zip(lines, prose, strict=True)]
+    total_prose = sum(prose_words)
+    seen_prose = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            if not line.isascii():  # a blank that holds no-break or other invisible spaces
+                labels[index] = Label("invisible-line", "whitespace")
+            continue
+        rule = match_rule(line, rules)
+        if rule and rule.action == "cut" and seen_prose >= max(40, 0.25 * total_prose):
+            for rest in range(index, len(lines)):
+                if lines[rest].strip() or lines[rest]:
+                    labels[rest] = Label(rule.name, rule.cls)
+            break
+        if rule:
+            labels[index] = Label(rule.name, rule.cls)
+        seen_prose += prose_words[index]
+    _mark_banners(lines, labels)
+    _mark_shapes(lines, labels, prose)
+    _mark_date_lists(lines, labels, prose)
+    start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
+    for index, line in enumerate(lines):
+        if labels[index] is None and line.strip() and not start <= index < end:
+            labels[index] = Label("outside-main-block", "structure")
+    return labels
+
+
+def _mark_banners(lines: list[str], labels: list[Label | None]) -> None:
+    """Lines in another script than the document's, carrying a phone number or beside such a line."""
+    scripts = [line_scripts(line) for line in lines]
+    totals: dict[str, int] = {}
+    for counts in scripts:
+        for script, count in counts.items():
+            totals[script] = totals.get(script, 0) + count
+    main = dominant(totals)
+    foreign = [bool(line.strip()) and dominant(s) not in (None, main) for line, s in zip(lines, scripts, strict=True)]
+    for index, line in enumerate(lines):
+        if foreign[index] and labels[index] is None and _has_phone(line):
+            labels[index] = Label("foreign-script-banner", "banner")
+            for step in (-1, 1):  # the rest of the banner: adjacent foreign-script lines, blanks between
+                other = index + step
+                while 0 <= other < len(lines) and (foreign[other] or not lines[other].strip()):
+                    if foreign[other] and labels[other] is None:
+                        labels[other] = Label("foreign-script-banner", "banner")
+                    other += step
+
+
+def _has_phone(line: str) -> bool:
+    return any(sum(ch.isdigit() for ch in m.group()) >= 8 for m in PHONE.finditer(line))
+
+
+def _mark_shapes(lines: list[str], labels: list[Label | None], prose: list[bool]) -> None:
+    """Breadcrumbs, date lines, and short fragments stuck to a byline in the head of the page."""
+    byline_rows = []
+    for index, line in enumerate(lines):
+        if labels[index] is not None or prose[index] or not line.strip():
+            continue
+        text = line.strip()
+        if BREADCRUMB.match(text) and words(text) <= 8:
+            labels[index] = Label("breadcrumb", "navigation")
+        elif metadata.is_date_line(text):
+            labels[index] = Label("dateline", "byline")
+            byline_rows.append(index)
+    if not byline_rows:
+        return
+    head_limit = _nth_prose(prose, 3)
+    for row in byline_rows:
+        if row > head_limit:
+            continue
+        for step in (-1, 1):
+            other = _next_nonblank(lines, row, step)
+            if other is None or labels[other] is not None or prose[other]:
+                continue
+            text = lines[other].strip()
+            if words(text) <= 3 and not is_sentence(text) and not BULLET.match(text) and other != 0:
+                labels[other] = Label("byline-fragment", "byline")
+
+
+def _mark_date_lists(lines: list[str], labels: list[Label | None], prose: list[bool]) -> None:
+    """Runs of three or more non-prose lines holding two or more dates: headline lists, not article."""
+    run: list[int] = []
+    for index in [*range(len(lines)), len(lines)]:
+        if index < len(lines) and (not lines[index].strip() or not prose[index]):
+            if lines[index].strip():
+                run.append(index)
+            continue
+        dated = [row for row in run if metadata.has_date(lines[row]) or labels[row] == Label("time-ago", "byline")]
+        if len(run) >= 3 and len(dated) >= 2:
+            for row in run:
+                if labels[row] is None:
+                    labels[row] = Label("headline-list", "related")
+        run = []
+
+
+def _nth_prose(prose: list[bool], n: int) -> int:
+    seen = 0
+    for index, is_p in enumerate(prose):
+        seen += is_p
+        if seen >= n:
+            return index
+    return len(prose)
+
+
+def _next_nonblank(lines: list[str], row: int, step: int) -> int | None:
+    other = row + step
+    while 0 <= other < len(lines):
+        if lines[other].strip():
+            return other
+        other += step
+    return None

@@ -1,0 +1,113 @@
+"""One seed, bytes to Document: decode, repair, extract, strip boilerplate, take title and date.
+
+Pure: no files, no Luigi. A seed that cannot become a useful document yields a rejection reason instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from pipeline import boilerplate, html, metadata
+from pipeline.config import Config
+from pipeline.decode import NotText, decode
+from pipeline.documents import Document
+from pipeline.repair import repair
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Either a document or the reason the seed was rejected."""
+
+    document: Document | None = None
+    rejected: str | None = None
+
+
+def document_id(data: bytes) -> str:
+    """Stable id derived from the seed's content: the same bytes always get the same id."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def clean(path: str, data: bytes, config: Config) -> Outcome:
+    """Turn one seed's bytes into a cleaned Document, or say why not."""
+    try:
+        decoded = decode(data)
+    except NotText as err:
+        return Outcome(rejected=str(err))
+    is_html = path.lower().endswith(HTML_SUFFIXES) or html.looks_like_html(decoded.text)
+    page = html.extract(decoded.text) if is_html else html.Page(blocks=[])
+    repaired = repair("\n".join(page.blocks) if is_html else decoded.text, html=is_html)
+    result = clean_lines(repaired.text.split("\n"), config)
+    text = result["text"]
+    count = boilerplate.words(text)
+    if count < config.min_words:
+        return Outcome(rejected=f"too short after cleaning ({count} words, minimum {config.min_words})")
+    prose = sum(boilerplate.words(line) for line in text.split("\n")
+                if boilerplate.is_prose(line, config.quality.prose_min_words))
+    if prose < config.quality.min_prose_share * count:
+        return Outcome(rejected=f"not an article: {prose} of {count} words are in sentences of prose")
+    meta = {
+        "path": path,
+        "title": page.title or result["title"],
+        "format": "html" if is_html else "text",
+        "encoding": decoded.encoding,
+        "repairs": list(decoded.notes) + list(repaired.steps),
+        "removed": result["removed"],
+        "words": count,
+    }
+    if page.language:
+        meta["language"] = page.language
+    if page.url:
+        meta["url"] = page.url
+    created = page.created or result["created"]
+    return Outcome(Document(document_id(data), text, config.source, created, meta))
+
+
+def clean_lines(lines: list[str], config: Config) -> dict:
+    """Pure text path: lines in; kept text, title, date and every removal (with its rule) out."""
+    removed: list[dict] = []
+    created = None
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None:
+        prefix, created, rest = metadata.split_date_prefix(lines[first])
+        if prefix:
+            removed.append({"line": first, "rule": "date-prefix", "class": "byline", "text": prefix.strip()})
+            lines[first] = rest
+    rules = boilerplate.load_rules(config.rules)
+    labels = boilerplate.classify(lines, rules, config.quality.prose_min_words)
+    title_row = _title_row(lines, labels, config.quality.prose_min_words)
+    title = lines[title_row].strip() if title_row is not None else None
+    if title_row is not None:
+        labels[title_row] = boilerplate.Label("title", "metadata")
+    kept: list[str] = []
+    for index, (line, label) in enumerate(zip(lines, labels, strict=True)):
+        if label is None:
+            if line.strip() or (kept and kept[-1]):
+                kept.append(line.strip())
+            continue
+        removed.append({"line": index, "rule": label.rule, "class": label.cls, "text": line.strip()})
+        if created is None and label.cls == "byline":
+            created = metadata.find_date(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return {"text": "\n".join(kept), "title": title, "created": created, "removed": removed}
+
+
+def _title_row(lines: list[str], labels: list, prose_min_words: int) -> int | None:
+    """The headline above the body: the longest headline-shaped line among the last few before it.
+
+    Only lines that no rule claimed can be the title (a line cut for being outside the body can).
+    """
+    candidates = []
+    for index, line in enumerate(lines):
+        label = labels[index]
+        if label is not None and label.rule != "outside-main-block":
+            continue
+        if label is None and boilerplate.is_prose(line, prose_min_words):
+            break
+        if metadata.is_headline(line):
+            candidates.append(index)
+    recent = candidates[-6:]
+    return max(recent, key=lambda i: (boilerplate.words(lines[i]), i)) if recent else None

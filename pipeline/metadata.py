@@ -1,0 +1,95 @@
+"""Title and publication date from the text of a page.
+
+Dates come from a leading `date YYYY-MM-DD` field, ISO dates, or written dates such as "July 10, 2025"
+or "10 juillet 2025"; the title is the headline-like line just above the article's first paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "january jan januar janvier enero январь января ocak yanvar იანვარი հունվար",
+            "february feb februar février febrero февраль февраля şubat fevral თებერვალი փետրվար",
+            "march mar märz mars marzo март марта mart მარტი մարտ",
+            "april apr avril abril апрель апреля nisan aprel აპრილი ապրիլ",
+            "may mai mayo май мая mayıs მაისი մայիս",
+            "june jun juni juin junio июнь июня haziran iyun ივნისი հունիս",
+            "july jul juli juillet julio июль июля temmuz iyul ივლისი հուլիս",
+            "august aug août agosto август августа ağustos avqust აგვისტო օգոստոս",
+            "september sep sept septembre septiembre сентябрь сентября eylül sentyabr სექტემბერი սեպտեմբեր",
+            "october oct oktober octobre octubre октябрь октября ekim oktyabr ოქტომბერი հոկտեմբեր",
+            "november nov novembre noviembre ноябрь ноября kasım noyabr ნოემბერი նոյեմբեր",
+            "december dec dezember décembre diciembre декабрь декабря aralık dekabr დეკემბერი դեկտեմբեր",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+MONTH = "(" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
+ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+MONTH_DAY_YEAR = re.compile(rf"(?<!\w){MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
+DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s+(?:de\s+)?{MONTH}\s+(?:de\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
+DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+MONTH_YEAR = re.compile(rf"(?<!\w){MONTH}\s+(\d{{4}})(?!\d)", re.IGNORECASE)
+TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\b|\b(?:utc|gmt|[ecmp][sd]t)\b", re.IGNORECASE)
+DATE_PREFIX = re.compile(
+    r"^\s*(?:date|published|posted|datum|fecha)?\s*:?\s*(\d{4}-\d{2}-\d{2})\b[\s:|-]*", re.IGNORECASE
+)
+WORD = re.compile(r"\w+")
+HEADLINE_END = re.compile(r"[.,;:]$")
+
+
+def _valid(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def find_date(text: str) -> str | None:
+    """The first full calendar date written in `text`, as ISO YYYY-MM-DD."""
+    found: list[tuple[int, str]] = []
+    for pattern, order in ((ISO, "ymd"), (MONTH_DAY_YEAR, "mdy"), (DAY_MONTH_YEAR, "dmy"), (DOTTED, "dmy")):
+        for match in pattern.finditer(text):
+            parts = dict(zip(order, match.groups(), strict=True))
+            month = parts["m"]
+            month_number = int(month) if month.isdigit() else MONTHS.get(month.lower().rstrip("."), 0)
+            iso = _valid(int(parts["y"]), month_number, int(parts["d"]))
+            if iso:
+                found.append((match.start(), iso))
+                break
+    return min(found)[1] if found else None
+
+
+def has_date(text: str) -> bool:
+    """A full date or a month-and-year ("July 2025")."""
+    return find_date(text) is not None or MONTH_YEAR.search(text) is not None
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is mostly a date or timestamp, possibly with a short source name: a dateline."""
+    rest, found = text, 0
+    for pattern in (ISO, MONTH_DAY_YEAR, DAY_MONTH_YEAR, DOTTED, MONTH_YEAR, TIME):
+        rest, count = pattern.subn(" ", rest)
+        found += count
+    return bool(found) and len(WORD.findall(rest)) <= 4 and not rest.rstrip().endswith((".", "!", "?"))
+
+
+def split_date_prefix(line: str) -> tuple[str, str | None, str]:
+    """Split a leading `date 2025-07-10` field off a line: (prefix, ISO date or None, rest)."""
+    match = DATE_PREFIX.match(line)
+    if not match or not _valid(*map(int, match.group(1).split("-"))):
+        return "", None, line
+    return match.group(0), match.group(1), line[match.end():]
+
+
+def is_headline(line: str) -> bool:
+    """Headline shape: 3 to 25 words, not ending like a sentence or a label, not all lower-case."""
+    text = line.strip()
+    count = len(WORD.findall(text))
+    return 3 <= count <= 25 and not HEADLINE_END.search(text) and text != text.lower()

@@ -1,0 +1,180 @@
+"""Luigi tasks: wiring only. Clean each shard, deduplicate across shards, write the corpus.
+
+Every output name carries a digest of what it was made from, so a task whose output exists is done, and a
+rerun redoes exactly the shards whose inputs or settings changed. Outputs are written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+from collections import Counter
+from pathlib import Path
+
+import luigi
+import numpy as np
+
+from pipeline import dedup
+from pipeline.clean import clean
+from pipeline.config import Config
+from pipeline.documents import atomic_write, dumps, read_jsonl, write_jsonl
+from pipeline.sources import Seed
+
+
+def work(data: str) -> Path:
+    return Path(data) / "work"
+
+
+def load_config(data: str, fingerprint: str) -> Config:
+    return Config.from_dict(json.loads((work(data) / "config" / f"{fingerprint}.json").read_text()))
+
+
+def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
+    """The seed's bytes, checked against the plan; raises OSError or ValueError with the reason."""
+    with open(seed.location(root), "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"larger than the size limit (max_bytes {max_bytes})")
+    if hashlib.sha256(data).hexdigest() != seed.sha256:
+        raise ValueError("changed while the run was going on; the next run will take it")
+    return data
+
+
+def clean_seed(root: Path, seed: Seed, config: Config) -> dict:
+    """One shard line: the cleaned document, or the seed's rejection. Never raises for bad input."""
+    if seed.rejected:
+        return {"path": seed.path, "rejected": seed.rejected}
+    try:
+        outcome = clean(seed.path, read_seed(root, seed, config.max_bytes), config)
+    except OSError as err:
+        return {"path": seed.path, "rejected": f"unreadable: {err.strerror or err}"}
+    except ValueError as err:
+        return {"path": seed.path, "rejected": str(err)}
+    except Exception as err:  # a bug must cost one document, not the batch; the reason says which
+        return {"path": seed.path, "rejected": f"internal error while cleaning: {type(err).__name__}: {err}"}
+    if outcome.document is None:
+        return {"path": seed.path, "rejected": outcome.rejected}
+    return {"path": seed.path, "document": outcome.document.to_dict()}
+
+
+class CleanShard(luigi.Task):
+    """Decode, repair, extract, strip and sign every seed of one shard."""
+
+    data = luigi.Parameter()
+    seeds = luigi.Parameter(significant=False)
+    config = luigi.Parameter()
+    shard = luigi.IntParameter()
+    digest = luigi.Parameter()
+
+    def output(self) -> dict[str, luigi.LocalTarget]:
+        stem = work(self.data) / "shards" / f"{self.shard:04d}-{self.digest}"
+        return {kind: luigi.LocalTarget(f"{stem}.{kind}") for kind in ("sigs.npy", "keys.jsonl", "docs.jsonl")}
+
+    def run(self) -> None:
+        config = load_config(self.data, self.config)
+        inputs = work(self.data) / "inputs" / f"{self.shard:04d}-{self.digest}.jsonl"
+        signer = dedup.Signer(config.dedup.num_perm)
+        records, keys, shingle_sets = [], [], []
+        for entry in read_jsonl(inputs):
+            record = clean_seed(Path(self.seeds), Seed(**entry), config)
+            records.append(record)
+            document = record.get("document")
+            if document:
+                words = dedup.tokens(document["text"])
+                keys.append({"path": document["metadata"]["path"], "id": document["id"],
+                             "exact": dedup.exact_key(words), "words": len(words), "created": document["created"]})
+                shingle_sets.append(dedup.shingles(words, config.dedup.shingle_words, config.dedup.short_words))
+        outputs = self.output()
+        with atomic_write(Path(outputs["sigs.npy"].path), "wb") as handle:
+            np.save(handle, signer.sign(shingle_sets), allow_pickle=False)
+        write_jsonl(Path(outputs["keys.jsonl"].path), keys)
+        write_jsonl(Path(outputs["docs.jsonl"].path), records)  # last: its presence marks the shard done
+
+
+class RunTask(luigi.Task):
+    """A stage over the whole run; the run file lists its shards."""
+
+    data = luigi.Parameter()
+    seeds = luigi.Parameter(significant=False)
+    run_id = luigi.Parameter()
+
+    def plan(self) -> dict:
+        return json.loads((work(self.data) / "runs" / f"{self.run_id}.json").read_text())
+
+    def shards(self) -> list[CleanShard]:
+        plan = self.plan()
+        return [CleanShard(data=self.data, seeds=self.seeds, config=plan["config"], shard=shard, digest=digest)
+                for shard, digest in plan["shards"]]
+
+
+class Deduplicate(RunTask):
+    """Exact and near duplicates across all shards, from their keys and signatures."""
+
+    def requires(self) -> list[CleanShard]:
+        return self.shards()
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(work(self.data) / "dedup" / f"{self.run_id}.jsonl"))
+
+    def run(self) -> None:
+        config = load_config(self.data, self.plan()["config"])
+        entries: list[dedup.Entry] = []
+        signatures = []
+        for shard in self.input():
+            entries.extend(dedup.Entry(**key) for key in read_jsonl(Path(shard["keys.jsonl"].path)))
+            signatures.append(np.load(shard["sigs.npy"].path, allow_pickle=False))
+        matrix = np.concatenate(signatures) if signatures else np.zeros((0, config.dedup.num_perm), np.uint32)
+        found = dedup.find_duplicates(entries, matrix, config.dedup.threshold)
+        write_jsonl(Path(self.output().path), (d.to_dict() for d in found))
+
+
+class WriteCorpus(RunTask):
+    """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json, every line sorted by path."""
+
+    def requires(self) -> dict:
+        return {"dedup": Deduplicate(data=self.data, seeds=self.seeds, run_id=self.run_id), "shards": self.shards()}
+
+    def output(self) -> dict[str, luigi.LocalTarget]:
+        names = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")
+        return {name: luigi.LocalTarget(str(Path(self.data) / name)) for name in names}
+
+    def complete(self) -> bool:
+        stats = Path(self.data) / "stats.json"
+        if not all(Path(target.path).exists() for target in self.output().values()):
+            return False
+        return json.loads(stats.read_text()).get("run") == self.run_id
+
+    def run(self) -> None:
+        config = load_config(self.data, self.plan()["config"])
+        dropped = {d["path"]: d for d in read_jsonl(Path(self.input()["dedup"].path))}
+        shard_files = [read_jsonl(Path(shard["docs.jsonl"].path)) for shard in self.input()["shards"]]
+        counts: Counter = Counter()
+        rules: Counter = Counter()
+        encodings: Counter = Counter()
+        out = {name: Path(target.path) for name, target in self.output().items()}
+        with atomic_write(out["corpus.jsonl"]) as corpus, atomic_write(out["rejected.jsonl"]) as rejected:
+            for record in heapq.merge(*shard_files, key=lambda r: r["path"]):
+                counts["read"] += 1
+                if "rejected" in record:
+                    counts["rejected"] += 1
+                    rejected.write(dumps({"path": record["path"], "reason": record["rejected"]}) + "\n")
+                    continue
+                if record["path"] in dropped:
+                    counts["duplicates"] += 1
+                    continue
+                document = record["document"]
+                counts["kept"] += 1
+                counts["repaired"] += bool(document["metadata"]["repairs"])
+                encodings[document["metadata"]["encoding"]] += 1
+                rules.update(r["rule"] for r in document["metadata"]["removed"])
+                corpus.write(dumps(document) + "\n")
+        write_jsonl(out["duplicates.jsonl"], dropped.values())
+        share = counts["duplicates"] / counts["read"] if counts["read"] else 0.0
+        alarm = (f"{share:.0%} of inputs dropped as duplicates (alarm above {config.dedup.alarm_share:.0%})"
+                 if share > config.dedup.alarm_share else None)
+        stats = {"run": self.run_id, **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected")},
+                 "repaired": counts["repaired"], "encodings": dict(sorted(encodings.items())),
+                 "removed_by_rule": dict(sorted(rules.items())), "alarm": alarm}
+        with atomic_write(out["stats.json"]) as handle:
+            handle.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")

@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline import metadata
 
 WORD = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…。！？؟։।۔።][\"'”’»)\]]*$")
 EDGE_PUNCT = " \t[](){}|•·«»:;,…-–—_*#>›<‹/\\\"'“”‘’"
 PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\w)")
 BREADCRUMB = re.compile(r"^[^.!?/|>»›]{1,40}(\s[/|>»›]\s[^.!?/|>»›]{1,40})+$")
@@ -134,7 +134,22 @@ def main_block(lines: list[str], skip: list[bool], prose_min_words: int) -> tupl
         total += score
         if total > best:
             best, best_start, best_end = total, start, index + 1
-    return best_start, best_end
+    return _extend(lines, skip, best_start, best_end)
+
+
+def _extend(lines: list[str], skip: list[bool], start: int, end: int) -> tuple[int, int]:
+    """Grow a block over the short sentences that border it ("The mayor resigned on Monday.")."""
+    if start >= end:
+        return start, end
+    while (row := _next_nonblank(lines, start, -1)) is not None and not skip[row] and _short_sentence(lines[row]):
+        start = row
+    while (row := _next_nonblank(lines, end - 1, 1)) is not None and not skip[row] and _short_sentence(lines[row]):
+        end = row + 1
+    return start, end
+
+
+def _short_sentence(line: str) -> bool:
+    return is_sentence(line) and words(line) >= 3
 
 
 def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8) -> list[Label | None]:

@@ -77,7 +77,7 @@ def clean_lines(lines: list[str], config: Config) -> dict:
             lines[first] = rest
     rules = boilerplate.load_rules(config.rules)
     labels = boilerplate.classify(lines, rules, config.quality.prose_min_words)
-    title_row = _title_row(lines, labels, config.quality.prose_min_words)
+    title_row = _title_row(lines, labels)
     title = lines[title_row].strip() if title_row is not None else None
     if title_row is not None:
         labels[title_row] = boilerplate.Label("title", "metadata")
@@ -95,19 +95,17 @@ def clean_lines(lines: list[str], config: Config) -> dict:
     return {"text": "\n".join(kept), "title": title, "created": created, "removed": removed}
 
 
-def _title_row(lines: list[str], labels: list, prose_min_words: int) -> int | None:
+def _title_row(lines: list[str], labels: list) -> int | None:
     """The headline above the body: the longest headline-shaped line among the last few before it.
 
-    Only lines that no rule claimed can be the title (a line cut for being outside the body can).
+    Only lines left outside the main block can be the title; a line some rule claimed cannot.
     """
     candidates = []
     for index, line in enumerate(lines):
         label = labels[index]
-        if label is not None and label.rule != "outside-main-block":
-            continue
-        if label is None and boilerplate.is_prose(line, prose_min_words):
+        if label is None and line.strip():
             break
-        if metadata.is_headline(line):
+        if label is not None and label.rule == "outside-main-block" and metadata.is_headline(line):
             candidates.append(index)
     recent = candidates[-6:]
     return max(recent, key=lambda i: (boilerplate.words(lines[i]), i)) if recent else None

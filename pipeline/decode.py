@@ -68,7 +68,7 @@ def decode(data: bytes) -> Decoded:
             raise NotText(f"binary file ({kind})")
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return _checked(_decode_keep_truncated(data, encoding))
+            return _checked(_decode_keep_truncated(data[len(bom) :], encoding))
     if data.count(0) * 100 > len(data):
         raise NotText("binary file (NUL bytes)")
     try:

@@ -1,0 +1,28 @@
+"""Shared fixtures: the default configuration, its rules, and the development seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.boilerplate import load_rules
+from pipeline.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    return Config.load()
+
+
+@pytest.fixture(scope="session")
+def rules(config: Config):
+    return load_rules(config.rules)
+
+
+@pytest.fixture(scope="session")
+def seed_bytes() -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(SEEDS.iterdir())}

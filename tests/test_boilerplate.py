@@ -1,0 +1,182 @@
+"""Rules and structural signals, each on small real-looking examples, positive and negative."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from pipeline import boilerplate
+from pipeline.boilerplate import Label, classify, load_rules, match_rule
+from pipeline.clean import clean_lines
+from pipeline.config import RULES
+
+DATA = Path(__file__).parent / "data"
+PROSE = [
+    "The finance minister presented the budget to parliament on Tuesday, promising lower taxes for families.",
+    "Opposition parties said the plan relied on optimistic growth forecasts and would widen the deficit.",
+    "The vote is expected next month after committee hearings in both chambers of the legislature.",
+    "Economists were divided on whether the spending cuts would be enough to reassure bond investors.",
+]
+
+
+def removed_by(lines: list[str], rules) -> dict[str, str]:
+    labels = classify(lines, rules)
+    return {line: label.rule for line, label in zip(lines, labels, strict=True) if label}
+
+
+def test_every_rule_loads_with_name_class_and_patterns():
+    raw = tomllib.loads(RULES.read_text())["rule"]
+    rules = load_rules(str(RULES))
+    assert len(rules) == len(raw)
+    assert len({rule.name for rule in rules}) == len(rules)
+    for rule, entry in zip(rules, raw, strict=True):
+        assert rule.cls and rule.action in ("drop", "cut")
+        assert all(rule.pattern.pattern for _ in entry["patterns"])
+
+
+def test_a_broken_rule_is_reported_by_name(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text('[[rule]]\nname = "bad"\nclass = "x"\naction = "drop"\npatterns = ["(unclosed"]\n')
+    with pytest.raises(ValueError, match="bad"):
+        load_rules(str(path))
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("[Skip to Content]", "skip-to-content"),
+        ("Zum Inhalt springen", "skip-to-content"),
+        ("Перейти к содержанию", "skip-to-content"),
+        ("Subscribe to our web page", "subscribe"),
+        ("Abonnez-vous", "subscribe"),
+        ("Sign in", "sign-in"),
+        ("Giriş yap", "sign-in"),
+        ("Read more", "read-more"),
+        ("Читать далее", "read-more"),
+        ("Related Articles", "related-section"),
+        ("Noticias relacionadas", "related-section"),
+        ("Ilgili haberler", "related-section"),
+        ("Comments", "comments-section"),
+        ("No comments yet...", "comments-section"),
+        ("Share", "share"),
+        ("Paylaş", "share"),
+        ("© 2024 Example Media Group. All rights reserved.", "copyright"),
+        ("Tous droits réservés", "copyright"),
+        ("Privacy Policy", "legal-links"),
+        ("We use cookies to improve your experience on our site.", "cookies"),
+        ("44 minutes ago", "time-ago"),
+        ("vor 3 Stunden", "time-ago"),
+        ("By Jane Smith", "byline"),
+        ("Hashtags", "tags-section"),
+        ("The website accessibility instruction", "accessibility"),
+    ],
+)
+def test_rule_matches_chrome_line(rules, line, rule):
+    matched = match_rule(line, rules)
+    assert matched is not None and matched.name == rule
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Readers who subscribe to the newsletter will notice a change in format starting next week.",
+        "Related talks are planned for the autumn, officials said.",
+        "The comments made by the minister caused an uproar in parliament on Tuesday evening.",
+        "Long-standing tension",
+        "Home prices rose for the third month in a row, according to the national statistics office.",
+    ],
+)
+def test_rule_leaves_prose_and_headings_alone(rules, line):
+    assert match_rule(line, rules) is None
+
+
+def test_cut_marker_removes_the_tail_after_the_body(rules):
+    lines = [*PROSE, "Related Articles", "Another outlet's story about something else entirely happened today.",
+             "It was a long paragraph of news prose that is not part of this article at all, sadly."]
+    labels = classify(lines, rules)
+    assert all(label is None for label in labels[:4])
+    assert all(label and label.rule == "related-section" for label in labels[4:])
+
+
+def test_cut_marker_before_the_body_only_drops_the_line(rules):
+    lines = ["Comments", *PROSE]
+    labels = classify(lines, rules)
+    assert labels[0] is not None and all(label is None for label in labels[1:])
+
+
+def test_foreign_script_banner_with_phone_is_removed_with_its_neighbour(rules):
+    lines = ["Внимание участникам акции!", "Горячая линия +7 495 123 45 67", "", *PROSE]
+    removed = removed_by(lines, rules)
+    assert removed == {lines[0]: "foreign-script-banner", lines[1]: "foreign-script-banner"}
+
+
+def test_foreign_script_line_without_phone_inside_body_is_kept(rules):
+    lines = [PROSE[0], PROSE[1], "Многие держали плакаты с надписью «свобода», сообщили организаторы.", PROSE[2]]
+    assert removed_by(lines, rules) == {}
+
+
+def test_phone_in_main_script_is_not_a_banner(rules):
+    lines = [PROSE[0], "Readers can call the helpline on +44 20 7946 0958 for advice about the scheme.", PROSE[1]]
+    assert removed_by(lines, rules) == {}
+
+
+def test_breadcrumb_and_dateline(rules):
+    lines = ["News / World / Europe", "March 3, 2024 10:15 AM", *PROSE]
+    removed = removed_by(lines, rules)
+    assert removed[lines[0]] == "breadcrumb"
+    assert removed[lines[1]] == "dateline"
+
+
+def test_headline_and_date_list_inside_body_is_a_list(rules):
+    lines = [PROSE[0], PROSE[1], "Floods hit the north", "June 2025", "Storm season starts early", "July 2025",
+             PROSE[2], PROSE[3]]
+    removed = removed_by(lines, rules)
+    assert set(removed) == set(lines[2:6])
+    assert removed["Floods hit the north"] == removed["Storm season starts early"] == "headline-list"
+
+
+def test_menu_run_before_the_body_is_outside_the_main_block(rules):
+    menu = ["World", "Business", "Sport", "Culture", "Travel", "Video"]
+    removed = removed_by([*menu, *PROSE, "Contact", "Careers", "Advertise"], rules)
+    assert set(menu) <= set(removed)
+    assert {"Contact", "Careers", "Advertise"} <= set(removed)
+    assert not set(PROSE) & set(removed)
+
+
+def test_short_fragments_inside_the_body_are_kept(rules):
+    lines = [PROSE[0], "The", "company shelved its plans", "for an initial public offering in September.", PROSE[1]]
+    assert removed_by(lines, rules) == {}
+
+
+def test_byline_fragment_next_to_a_dateline(rules):
+    lines = ["Budget Passes After Long Night", PROSE[0], "May 2, 2024Daily Wire", "", "DailyWire", PROSE[1],
+             PROSE[2]]
+    removed = removed_by(lines, rules)
+    assert removed.get("DailyWire") == "byline-fragment"
+    assert removed.get("May 2, 2024Daily Wire") == "dateline"
+
+
+@pytest.mark.parametrize("case", json.loads((DATA / "must_not_change.json").read_text()), ids=lambda c: c["name"])
+def test_must_not_change(config, case):
+    result = clean_lines(case["text"].split("\n"), config)
+    assert result["text"] == case["text"]
+    assert result["removed"] == []
+
+
+def test_script_detection():
+    assert boilerplate.dominant(boilerplate.line_scripts("საერთო ცხელი ხაზი +995")) == "GEORGIAN"
+    assert boilerplate.dominant(boilerplate.line_scripts("Hello world")) == "LATIN"
+    assert boilerplate.dominant(boilerplate.line_scripts("Привет мир")) == "CYRILLIC"
+
+
+def test_prose_shape():
+    assert boilerplate.is_prose(PROSE[0], 8)
+    assert not boilerplate.is_prose("Long-standing tension", 8)
+    assert boilerplate.is_prose("The mayor said it would take a long time to rebuild the bridge.", 8)
+
+
+def test_labels_are_value_objects():
+    assert Label("a", "b") == Label("a", "b")

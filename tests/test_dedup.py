@@ -1,0 +1,116 @@
+"""Signatures, banding, exact and near duplicates, no chaining, order independence."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import xxhash
+from datasketch import MinHash
+
+from pipeline import dedup
+from pipeline.dedup import Entry, Signer, bands, find_duplicates, shingles, tokens
+
+ARTICLE = (
+    "The regional government announced on Monday that it would spend more on rural roads and bridges over the "
+    "next five years, after a winter in which several villages were cut off for weeks by snow and landslides. "
+    "Officials said the plan would be paid for by a new levy on heavy lorries and by money from the national "
+    "budget, and that work on the most dangerous mountain passes would begin in the spring. Local mayors "
+    "welcomed the announcement but warned that similar promises had been made before and never kept, and "
+    "residents said they would believe it when they saw the first machines arrive in their valleys."
+)
+
+
+def signature_of(text: str, signer: Signer) -> np.ndarray:
+    return signer.sign([shingles(tokens(text), 5, 30)])[0]
+
+
+def edit(text: str, share: float, seed: int) -> str:
+    rng = random.Random(seed)
+    words = text.split()
+    for index in rng.sample(range(len(words)), int(len(words) * share)):
+        words[index] = "changed"
+    return " ".join(words)
+
+
+def run(texts: dict[str, str], threshold: float = 0.7, created: dict | None = None) -> dict[str, tuple[str, str]]:
+    signer = Signer(128)
+    entries, rows = [], []
+    for path, text in texts.items():
+        words = tokens(text)
+        entries.append(Entry(path, f"id-{path}", dedup.exact_key(words), len(words), (created or {}).get(path)))
+        rows.append(signature_of(text, signer))
+    found = find_duplicates(entries, np.array(rows), threshold)
+    return {d.path: (d.duplicate_of, d.kind) for d in found}
+
+
+def test_signatures_equal_datasketch_update_batch():
+    items = shingles(tokens(ARTICLE), 5, 30)
+    reference = MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=lambda s: xxhash.xxh32_intdigest(s.encode()))
+    reference.update_batch(list(items))
+    assert np.array_equal(Signer(128).sign([items])[0], reference.hashvalues)
+    assert dedup.lean(Signer(128).sign([items])[0]).jaccard(reference) == 1.0
+
+
+def test_bands_reach_recall_at_the_threshold():
+    for threshold in (0.5, 0.7, 0.8, 0.9):
+        count, rows = bands(threshold, 128)
+        assert count * rows <= 128
+        assert 1 - (1 - threshold**rows) ** count >= 0.95
+        assert dedup.expected_recall(threshold, 128) >= 0.95
+
+
+def test_normalisation_folds_case_digits_and_punctuation():
+    assert tokens("Hello, WORLD! 2025") == tokens("hello world 1999")
+
+
+def test_short_documents_use_character_shingles():
+    assert all(len(s) == 5 for s in shingles(tokens("Short note here"), 5, 30))
+
+
+def test_exact_duplicate_differing_in_case_and_punctuation():
+    found = run({"a.txt": ARTICLE, "b.txt": ARTICLE.upper().replace(",", "")})
+    assert found == {"b.txt": ("id-a.txt", "exact")}
+
+
+def test_light_copy_edit_is_a_near_duplicate():
+    edited = edit(ARTICLE, 0.02, 1) + " This story has been updated with comment from the ministry."
+    found = run({"a.txt": ARTICLE, "b.txt": edited})
+    assert list(found.values()) == [("id-a.txt", "near")] or list(found.values()) == [("id-b.txt", "near")]
+
+
+def test_different_articles_on_the_same_event_are_kept(seed_bytes):
+    texts = {name: data.decode() for name, data in seed_bytes.items()}
+    assert run(texts) == {}
+
+
+def test_no_chaining():
+    signer = Signer(128)
+    sets = {"a": {str(i) for i in range(0, 200)}, "b": {str(i) for i in range(28, 228)},
+            "c": {str(i) for i in range(56, 256)}}
+    entries = [Entry(p, f"id-{p}", p, words, None) for p, words in (("a", 300), ("b", 200), ("c", 100))]
+    rows = signer.sign([sets["a"], sets["b"], sets["c"]])
+    assert dedup.similarity(rows[0], rows[1]) >= 0.7 and dedup.similarity(rows[1], rows[2]) >= 0.7
+    assert dedup.similarity(rows[0], rows[2]) < 0.7
+    found = {d.path: d.duplicate_of for d in find_duplicates(entries, rows, 0.7)}
+    assert found == {"b": "id-a"}
+
+
+def test_kept_document_is_chosen_by_priority_not_order():
+    edited = edit(ARTICLE, 0.02, 2)
+    texts = {"z.txt": ARTICLE, "a.txt": edited}
+    assert run(texts) == {"a.txt": ("id-z.txt", "near")} or run(texts) == {"z.txt": ("id-a.txt", "near")}
+    same = {"b.txt": ARTICLE, "a.txt": ARTICLE}
+    assert run(same) == {"b.txt": ("id-a.txt", "exact")}
+    dated = run(same, created={"b.txt": "2020-01-01", "a.txt": "2021-01-01"})
+    assert dated == {"a.txt": ("id-b.txt", "exact")}
+
+
+def test_result_is_independent_of_input_order():
+    texts = {f"{i}.txt": edit(ARTICLE, 0.01, i) for i in range(1, 8)}
+    texts["0.txt"] = ARTICLE + " The ministry did not respond to a request for comment."
+    texts["other.txt"] = "A completely different story about football results and the weather in the capital."
+    forward = run(texts)
+    backward = run(dict(reversed(list(texts.items()))))
+    assert forward == backward
+    assert len(forward) >= 6

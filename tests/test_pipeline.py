@@ -1,0 +1,139 @@
+"""End to end through Luigi on temporary folders: the output contract, reruns, incremental runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import luigi
+import pytest
+
+from pipeline.__main__ import main
+from pipeline.tasks import CleanShard
+from tests.conftest import ROOT, SEEDS
+
+OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl")
+CLEANED: list[str] = []
+
+
+@CleanShard.event_handler(luigi.Event.SUCCESS)
+def _count_cleaning(task: CleanShard) -> None:
+    CLEANED.append(task.task_id)
+
+
+def run(seeds: Path, data: Path, *extra: str) -> int:
+    return main(["corpus", "--seeds", str(seeds), "--data", str(data), *extra])
+
+
+def read(data: Path, name: str) -> list[dict]:
+    return [json.loads(line) for line in (data / name).read_text().splitlines()]
+
+
+def copy_seeds(target: Path, names: list[str] | None = None) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(SEEDS.iterdir()):
+        if names is None or path.name in names:
+            shutil.copy(path, target / path.name)
+    return target
+
+
+def test_five_seeds_make_five_documents_in_dolma_style(tmp_path):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    assert run(seeds, data) == 0
+    corpus = read(data, "corpus.jsonl")
+    assert len(corpus) == 5
+    assert read(data, "duplicates.jsonl") == [] and read(data, "rejected.jsonl") == []
+    for record in corpus:
+        assert list(record) == ["id", "text", "source", "created", "metadata"]
+        assert record["metadata"]["path"] in {p.name for p in SEEDS.iterdir()}
+        assert "title" in record["metadata"] and isinstance(record["metadata"]["removed"], list)
+        assert record["created"] is None or len(record["created"]) == 10
+    assert [r["metadata"]["path"] for r in corpus] == sorted(r["metadata"]["path"] for r in corpus)
+    stats = json.loads((data / "stats.json").read_text())
+    assert (stats["read"], stats["kept"], stats["duplicates"], stats["rejected"]) == (5, 5, 0, 0)
+
+
+def test_every_input_appears_exactly_once(tmp_path):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    first = sorted(SEEDS.iterdir())[0]
+    (seeds / "copy.txt").write_bytes(first.read_bytes())
+    edited = first.read_text().replace("constructive", "productive").replace("Thursday", "Wednesday")
+    (seeds / "nested").mkdir()
+    (seeds / "nested" / "edited.txt").write_text(edited)
+    (seeds / "empty.txt").write_bytes(b"")
+    (seeds / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    (seeds / "menu.txt").write_text("Home\nNews\nSport\nWeather\nContact\n")
+    assert run(seeds, data) == 0
+    kept = {r["metadata"]["path"] for r in read(data, "corpus.jsonl")}
+    dropped = {r["path"]: r for r in read(data, "duplicates.jsonl")}
+    rejected = {r["path"]: r["reason"] for r in read(data, "rejected.jsonl")}
+    inputs = {str(p.relative_to(seeds)) for p in seeds.rglob("*") if p.is_file()}
+    assert kept | set(dropped) | set(rejected) == inputs
+    assert len(kept) + len(dropped) + len(rejected) == len(inputs)
+    ids = {r["id"] for r in read(data, "corpus.jsonl")}
+    assert {d["duplicate_of"] for d in dropped.values()} <= ids
+    kinds = {d["kind"] for d in dropped.values()}
+    assert kinds == {"exact", "near"} and all(0.7 <= d["similarity"] <= 1 for d in dropped.values())
+    assert "empty" in rejected["empty.txt"] and "PNG" in rejected["image.txt"]
+    assert "menu.txt" in rejected
+
+
+def test_rerun_with_nothing_new_does_no_cleaning(tmp_path):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    assert run(seeds, data) == 0
+    before = (data / "corpus.jsonl").read_bytes()
+    CLEANED.clear()
+    assert run(seeds, data) == 0
+    assert CLEANED == []
+    assert (data / "corpus.jsonl").read_bytes() == before
+
+
+def test_adding_seeds_gives_the_corpus_of_one_full_run(tmp_path):
+    names = sorted(p.name for p in SEEDS.iterdir())
+    seeds, data = copy_seeds(tmp_path / "seeds", names[:2]), tmp_path / "data"
+    assert run(seeds, data) == 0
+    copy_seeds(seeds, names[2:4])
+    (seeds / "dup.txt").write_bytes((SEEDS / names[0]).read_bytes())
+    assert run(seeds, data) == 0
+    CLEANED.clear()
+    copy_seeds(seeds, names[4:])
+    assert run(seeds, data) == 0
+    assert len(CLEANED) == 1  # only the shard that holds the new seed
+    full = tmp_path / "full"
+    assert run(seeds, full) == 0
+    for name in (*OUTPUTS, "stats.json"):
+        assert (data / name).read_bytes() == (full / name).read_bytes(), name
+
+
+def test_changed_settings_rerun_the_shards(tmp_path):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    assert run(seeds, data) == 0
+    override = tmp_path / "settings.toml"
+    override.write_text("min_words = 400\n")
+    CLEANED.clear()
+    assert run(seeds, data, "--config", str(override)) == 0
+    assert CLEANED
+    rejected = read(data, "rejected.jsonl")
+    assert rejected and all("too short" in r["reason"] for r in rejected)
+
+
+def test_missing_seeds_folder_is_a_clear_error(tmp_path, capsys):
+    assert run(tmp_path / "nope", tmp_path / "data") == 2
+    assert "seeds folder not found" in capsys.readouterr().err
+
+
+def test_command_line_prints_a_one_line_summary(tmp_path):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    done = subprocess.run([sys.executable, "-m", "pipeline", "corpus", "--seeds", str(seeds), "--data", str(data),
+                           "--workers", "2"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith("read 5, kept 5, duplicates 0, rejected 0 in ")
+    assert len(done.stdout.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["luigi.cfg", "Makefile", "pyproject.toml", ".ci/run", "data/.gitkeep"])
+def test_layout(name):
+    assert (ROOT / name).exists()

@@ -26,6 +26,9 @@ DEFAULT_MAX_WORDS = 8
 # Structural scores for finding the main block: prose counts by its words, chrome lines count against.
 SHORT_LINE_PENALTY = 3.0
 MEDIUM_LINE_PENALTY = 1.0
+# A "cut" marker (Related, Comments ...) ends the article only in its tail: after at least this many words
+# of body prose, and either after more of the main block's prose than follows it, or right before more chrome.
+MIN_BODY_WORDS = 40
 
 
 @dataclass(frozen=True)
@@ -112,29 +115,28 @@ def dominant(counts: dict[str, int]) -> str | None:
     return max(counts, key=counts.__getitem__) if counts and max(counts.values()) else None
 
 
-def main_block(lines: list[str], skip: list[bool], prose_min_words: int) -> tuple[int, int]:
+def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> tuple[int, int]:
     """Bounds [start, end) of the densest run of prose: the maximum-sum segment of per-line scores.
 
-    Prose lines score their word count; short non-sentence lines (menus, link lists) score against.
+    Prose lines score their word count; short non-sentence lines (menus, link lists) and lines a rule or
+    signal already claimed score against.
     """
     best, best_start, best_end = 0.0, 0, 0
     total, start = 0.0, 0
     for index, line in enumerate(lines):
-        if skip[index] or not line.strip():
+        if not line.strip():
             continue
         count = words(line)
-        if is_prose(line, prose_min_words):
-            score = float(count)
-        elif is_sentence(line) and count >= 3:
-            score = 0.0
-        else:
+        if claimed[index] or not (is_prose(line, prose_min_words) or is_sentence(line) and count >= 3):
             score = -(SHORT_LINE_PENALTY if count < 4 else MEDIUM_LINE_PENALTY)
+        else:
+            score = float(count) if is_prose(line, prose_min_words) else 0.0
         if total <= 0:
             total, start = 0.0, index
         total += score
         if total > best:
             best, best_start, best_end = total, start, index + 1
-    return _extend(lines, skip, best_start, best_end)
+    return _extend(lines, claimed, best_start, best_end)
 
 
 def _extend(lines: list[str], skip: list[bool], start: int, end: int) -> tuple[int, int]:
@@ -156,31 +158,40 @@ def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8
     """A label for every line that is boilerplate, None for every line kept."""
     labels: list[Label | None] = [None] * len(lines)
     prose = [is_prose(line, prose_min_words) for line in lines]
-    prose_words = [words(line) if p else 0 for line, p in zip(lines, prose, strict=True)]
-    total_prose = sum(prose_words)
-    seen_prose = 0
+    cuts: list[tuple[int, Rule]] = []
     for index, line in enumerate(lines):
         if not line.strip():
             if not line.isascii():  # a blank that holds no-break or other invisible spaces
                 labels[index] = Label("invisible-line", "whitespace")
             continue
         rule = match_rule(line, rules)
-        if rule and rule.action == "cut" and seen_prose >= max(40, 0.25 * total_prose):
-            for rest in range(index, len(lines)):
-                if lines[rest].strip() or lines[rest]:
-                    labels[rest] = Label(rule.name, rule.cls)
-            break
         if rule:
             labels[index] = Label(rule.name, rule.cls)
-        seen_prose += prose_words[index]
+            if rule.action == "cut":
+                cuts.append((index, rule))
     _mark_banners(lines, labels)
     _mark_shapes(lines, labels, prose)
     _mark_date_lists(lines, labels, prose)
     start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
+    body = [words(line) if prose[row] and labels[row] is None else 0 for row, line in enumerate(lines)]
+    for index, rule in cuts:
+        before, after = sum(body[start:index]), sum(body[index:end])
+        if index >= start and before >= MIN_BODY_WORDS and (after <= before or _chrome_follows(lines, labels, index)):
+            for row in range(index, len(lines)):
+                labels[row] = Label(rule.name, rule.cls) if lines[row] else None
+            start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
+            break
     for index, line in enumerate(lines):
         if labels[index] is None and line.strip() and not start <= index < end:
             labels[index] = Label("outside-main-block", "structure")
     return labels
+
+
+def _chrome_follows(lines: list[str], labels: list[Label | None], index: int, look: int = 8) -> bool:
+    """More chrome soon after a marker (another section, a dateline, "x minutes ago", share buttons):
+    stacked page sections after the article, not an inline box inside it."""
+    following = [row for row in range(index + 1, len(lines)) if lines[row].strip()][:look]
+    return any(labels[row] is not None for row in following)
 
 
 def _mark_banners(lines: list[str], labels: list[Label | None]) -> None:

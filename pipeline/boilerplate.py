@@ -26,6 +26,8 @@ DEFAULT_MAX_WORDS = 8
 # Structural scores for finding the main block: prose counts by its words, chrome lines count against.
 SHORT_LINE_PENALTY = 3.0
 MEDIUM_LINE_PENALTY = 1.0
+# Dates or "x ago" lines at most this many lines apart belong to one list of stories or comments.
+STORY_PERIOD = 5
 # A "cut" marker (Related, Comments ...) ends the article only in its tail: after at least this many words
 # of body prose, and either after more of the main block's prose than follows it, or right before more chrome.
 MIN_BODY_WORDS = 40
@@ -172,6 +174,7 @@ def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8
     _mark_banners(lines, labels)
     _mark_shapes(lines, labels, prose)
     _mark_date_lists(lines, labels, prose)
+    _mark_story_lists(lines, labels, prose)
     start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
     body = [words(line) if prose[row] and labels[row] is None else 0 for row, line in enumerate(lines)]
     for index, rule in cuts:
@@ -181,6 +184,7 @@ def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8
                 labels[row] = Label(rule.name, rule.cls) if lines[row] else None
             start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
             break
+        _mark_box(lines, labels, index, Label(rule.name, rule.cls))
     for index, line in enumerate(lines):
         if labels[index] is None and line.strip() and not start <= index < end:
             labels[index] = Label("outside-main-block", "structure")
@@ -259,6 +263,49 @@ def _mark_date_lists(lines: list[str], labels: list[Label | None], prose: list[b
                 if labels[row] is None:
                     labels[row] = Label("headline-list", "related")
         run = []
+
+
+def _mark_box(lines: list[str], labels: list[Label | None], index: int, label: Label) -> None:
+    """An inline box: the headlines listed right under a section marker that did not end the article."""
+    for row in range(index + 1, len(lines)):
+        text = lines[row].strip()
+        if not text:
+            continue
+        if labels[row] is not None or not (metadata.is_headline(text) and text[0].isupper()):
+            return
+        labels[row] = label
+
+
+def _mark_story_lists(lines: list[str], labels: list[Label | None], prose: list[bool]) -> None:
+    """Lists of stories or comments: three or more dates or "x ago" lines recurring every few lines, each
+    with a headline, teaser or comment around it. Dated article sections (a timeline) are protected by
+    requiring relative times, or a place in the last half of the page's prose."""
+    rows = [row for row in range(len(lines)) if lines[row].strip()]
+    position = {row: rank for rank, row in enumerate(rows)}
+    dated = [row for row in rows if labels[row] is not None and labels[row].rule in ("dateline", "time-ago")]
+    half = sum(words(lines[row]) for row in rows if prose[row]) / 2
+    seen, prose_before = 0, {}
+    for row in rows:
+        prose_before[row] = seen
+        seen += words(lines[row]) if prose[row] else 0
+    clusters: list[list[int]] = []
+    for row in dated:
+        if clusters and position[row] - position[clusters[-1][-1]] <= STORY_PERIOD:
+            clusters[-1].append(row)
+        else:
+            clusters.append([row])
+    for cluster in clusters:
+        if len(cluster) < 3:
+            continue
+        relative = all(labels[row].rule == "time-ago" for row in cluster)
+        if not relative and prose_before[cluster[0]] < half:
+            continue
+        period = min(position[b] - position[a] for a, b in zip(cluster, cluster[1:], strict=False))
+        first = rows[max(0, position[cluster[0]] - period + 1)]
+        last = rows[min(len(rows) - 1, position[cluster[-1]] + period - 1)]
+        for row in range(first, last + 1):
+            if labels[row] is None and lines[row].strip():
+                labels[row] = Label("story-list", "related")
 
 
 def _nth_prose(prose: list[bool], n: int) -> int:

@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m pipeline.bench $(if $(AEB),--aeb $(AEB))
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ another script carrying a phone number, runs of headline and date lines, bylines
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -18,7 +19,7 @@ from pipeline import metadata
 
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…。！？؟։।۔።][\"'”’»)\]]*$")
-EDGE_PUNCT = " \t[](){}|•·«»:;,…-–—_*#>›<‹/\\\"'“”‘’"
+EDGE_PUNCT = " \t[](){}|•·«»:;,.…-–—_*#>›<‹/\\\"'“”‘’!?"
 PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\w)")
 BREADCRUMB = re.compile(r"^[^.!?/|>»›]{1,40}(\s[/|>»›]\s[^.!?/|>»›]{1,40})+$")
 BULLET = re.compile(r"^\s*([-–•*▪●◦·]|\d{1,2}[.)])\s+")
@@ -129,7 +130,7 @@ def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> t
         if not line.strip():
             continue
         count = words(line)
-        if claimed[index] or not (is_prose(line, prose_min_words) or is_sentence(line) and count >= 3):
+        if claimed[index] or not (is_prose(line, prose_min_words) or (is_sentence(line) and count >= 3)):
             score = -(SHORT_LINE_PENALTY if count < 4 else MEDIUM_LINE_PENALTY)
         else:
             score = float(count) if is_prose(line, prose_min_words) else 0.0
@@ -171,6 +172,7 @@ def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8
             labels[index] = Label(rule.name, rule.cls)
             if rule.action == "cut":
                 cuts.append((index, rule))
+    _mark_repeats(lines, labels, prose)
     _mark_banners(lines, labels)
     _mark_shapes(lines, labels, prose)
     _mark_date_lists(lines, labels, prose)
@@ -196,6 +198,27 @@ def _chrome_follows(lines: list[str], labels: list[Label | None], index: int, lo
     stacked page sections after the article, not an inline box inside it."""
     following = [row for row in range(index + 1, len(lines)) if lines[row].strip()][:look]
     return any(labels[row] is not None for row in following)
+
+
+def _mark_repeats(lines: list[str], labels: list[Label | None], prose: list[bool]) -> None:
+    """Short lines that recur three or more times in one page next to other chrome: button groups
+    ("Share", "Pin", "Download" under every teaser). Repeated table cells inside content stay."""
+    counts: dict[str, int] = {}
+    for row, line in enumerate(lines):
+        if line.strip() and not prose[row]:
+            counts[line.strip().casefold()] = counts.get(line.strip().casefold(), 0) + 1
+    repeated = [row for row, line in enumerate(lines)
+                if counts.get(line.strip().casefold(), 0) >= 3 and words(line) and words(line) <= 4 and not prose[row]]
+    changed = True
+    while changed:
+        changed = False
+        for row in repeated:
+            if labels[row] is None and any(
+                other is not None and labels[other] is not None
+                for other in (_next_nonblank(lines, row, -1), _next_nonblank(lines, row, 1))
+            ):
+                labels[row] = Label("repeated-in-page", "navigation")
+                changed = True
 
 
 def _mark_banners(lines: list[str], labels: list[Label | None]) -> None:
@@ -279,7 +302,7 @@ def _mark_box(lines: list[str], labels: list[Label | None], index: int, label: L
 def _mark_story_lists(lines: list[str], labels: list[Label | None], prose: list[bool]) -> None:
     """Lists of stories or comments: three or more dates or "x ago" lines recurring every few lines, each
     with a headline, teaser or comment around it. Dated article sections (a timeline) are protected by
-    requiring relative times, or a place in the last half of the page's prose."""
+    requiring times of day or relative times ("2h ago"), or a place in the last half of the page's prose."""
     rows = [row for row in range(len(lines)) if lines[row].strip()]
     position = {row: rank for rank, row in enumerate(rows)}
     dated = [row for row in rows if labels[row] is not None and labels[row].rule in ("dateline", "time-ago")]
@@ -297,15 +320,23 @@ def _mark_story_lists(lines: list[str], labels: list[Label | None], prose: list[
     for cluster in clusters:
         if len(cluster) < 3:
             continue
-        relative = all(labels[row].rule == "time-ago" for row in cluster)
-        if not relative and prose_before[cluster[0]] < half:
+        stamped = all(labels[row].rule == "time-ago" or metadata.TIME.search(lines[row]) for row in cluster)
+        if not stamped and prose_before[cluster[0]] < half:
             continue
-        period = min(position[b] - position[a] for a, b in zip(cluster, cluster[1:], strict=False))
-        first = rows[max(0, position[cluster[0]] - period + 1)]
+        period = min(position[b] - position[a] for a, b in itertools.pairwise(cluster))
+        first = position[cluster[0]]
+        while first > 0 and position[cluster[0]] - first < period - 1 and not _in_prose_run(rows, prose, first - 1):
+            first -= 1
+        first = rows[first]
         last = rows[min(len(rows) - 1, position[cluster[-1]] + period - 1)]
         for row in range(first, last + 1):
             if labels[row] is None and lines[row].strip():
                 labels[row] = Label("story-list", "related")
+
+
+def _in_prose_run(rows: list[int], prose: list[bool], rank: int) -> bool:
+    """The rank-th non-blank line is prose following prose: a paragraph of a body, not a lone teaser."""
+    return rank > 0 and prose[rows[rank]] and prose[rows[rank - 1]]
 
 
 def _nth_prose(prose: list[bool], n: int) -> int:

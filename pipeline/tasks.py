@@ -15,7 +15,8 @@ from pathlib import Path
 import luigi
 import numpy as np
 
-from pipeline import dedup
+from pipeline import dedup, template
+from pipeline.boilerplate import words
 from pipeline.clean import clean
 from pipeline.config import Config
 from pipeline.documents import atomic_write, dumps, read_jsonl, write_jsonl
@@ -69,25 +70,31 @@ class CleanShard(luigi.Task):
 
     def output(self) -> dict[str, luigi.LocalTarget]:
         stem = work(self.data) / "shards" / f"{self.shard:04d}-{self.digest}"
-        return {kind: luigi.LocalTarget(f"{stem}.{kind}") for kind in ("sigs.npy", "keys.jsonl", "docs.jsonl")}
+        kinds = ("sigs.npy", "lines.npy", "keys.jsonl", "docs.jsonl")
+        return {kind: luigi.LocalTarget(f"{stem}.{kind}") for kind in kinds}
 
     def run(self) -> None:
         config = load_config(self.data, self.config)
         inputs = work(self.data) / "inputs" / f"{self.shard:04d}-{self.digest}.jsonl"
         signer = dedup.Signer(config.dedup.num_perm)
-        records, keys, shingle_sets = [], [], []
+        records, keys, shingle_sets, line_keys = [], [], [], []
         for entry in read_jsonl(inputs):
             record = clean_seed(Path(self.seeds), Seed(**entry), config)
             records.append(record)
             document = record.get("document")
             if document:
-                words = dedup.tokens(document["text"])
+                tokens = dedup.tokens(document["text"])
                 keys.append({"path": document["metadata"]["path"], "id": document["id"],
-                             "exact": dedup.exact_key(words), "words": len(words), "created": document["created"]})
-                shingle_sets.append(dedup.shingles(words, config.dedup.shingle_words, config.dedup.short_words))
+                             "exact": dedup.exact_key(tokens), "words": len(tokens), "created": document["created"]})
+                shingle_sets.append(dedup.shingles(tokens, config.dedup.shingle_words, config.dedup.short_words))
+                row = len(keys) - 1
+                min_chars = config.repetition.min_chars
+                line_keys.extend((row, key) for key in template.document_keys(document["text"], min_chars))
         outputs = self.output()
         with atomic_write(Path(outputs["sigs.npy"].path), "wb") as handle:
             np.save(handle, signer.sign(shingle_sets), allow_pickle=False)
+        with atomic_write(Path(outputs["lines.npy"].path), "wb") as handle:
+            np.save(handle, np.array(line_keys, dtype=np.uint64).reshape(-1, 2), allow_pickle=False)
         write_jsonl(Path(outputs["keys.jsonl"].path), keys)
         write_jsonl(Path(outputs["docs.jsonl"].path), records)  # last: its presence marks the shard done
 
@@ -148,6 +155,7 @@ class WriteCorpus(RunTask):
     def run(self) -> None:
         config = load_config(self.data, self.plan()["config"])
         dropped = {d["path"]: d for d in read_jsonl(Path(self.input()["dedup"].path))}
+        repeated = template.repeated(self._kept_line_keys(dropped), config.repetition.min_documents)
         shard_files = [read_jsonl(Path(shard["docs.jsonl"].path)) for shard in self.input()["shards"]]
         counts: Counter = Counter()
         rules: Counter = Counter()
@@ -164,6 +172,12 @@ class WriteCorpus(RunTask):
                     counts["duplicates"] += 1
                     continue
                 document = record["document"]
+                text, removed = template.strip_template(document["text"], repeated, config.repetition.min_chars,
+                                                        config.min_words)
+                if removed:
+                    document["text"] = text
+                    document["metadata"]["removed"] += removed
+                    document["metadata"]["words"] = words(text)
                 counts["kept"] += 1
                 counts["repaired"] += bool(document["metadata"]["repairs"])
                 encodings[document["metadata"]["encoding"]] += 1
@@ -178,3 +192,13 @@ class WriteCorpus(RunTask):
                  "removed_by_rule": dict(sorted(rules.items())), "alarm": alarm}
         with atomic_write(out["stats.json"]) as handle:
             handle.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
+
+    def _kept_line_keys(self, dropped: dict) -> list[np.ndarray]:
+        """Per shard, the line keys of the documents that are kept (duplicates left out)."""
+        result = []
+        for shard in self.input()["shards"]:
+            pairs = np.load(shard["lines.npy"].path, allow_pickle=False)
+            paths = [key["path"] for key in read_jsonl(Path(shard["keys.jsonl"].path))]
+            kept_rows = np.array([i for i, path in enumerate(paths) if path not in dropped], dtype=np.uint64)
+            result.append(pairs[np.isin(pairs[:, 0], kept_rows), 1])
+        return result

@@ -180,3 +180,36 @@ def test_prose_shape():
 
 def test_labels_are_value_objects():
     assert Label("a", "b") == Label("a", "b")
+
+
+def test_comments_recurring_with_dates_are_a_story_list(rules):
+    comments = []
+    for name, hour in (("alice", 6), ("bob", 7), ("carol", 8), ("dave", 9)):
+        comments += [name, "says:", f"November 19, 2019 at {hour}:34 am",
+                     "I think the coach should have been fired a long time ago, honestly, it is embarrassing."]
+    removed = removed_by([*PROSE, *comments], rules)
+    assert not set(PROSE) & set(removed)
+    assert set(comments) <= set(removed)
+
+
+def test_dated_timeline_inside_an_article_is_kept(rules):
+    timeline = []
+    for month in ("March 3, 2021", "June 9, 2021", "May 2, 2022"):
+        timeline += [month, "The committee met again and agreed to extend the inquiry by another six months."]
+    lines = [*timeline, *PROSE, *PROSE]
+    removed = removed_by(lines, rules)
+    assert not {line for line in timeline if "committee" in line} & set(removed)
+
+
+def test_inline_related_box_drops_its_headlines_but_not_the_rest(rules):
+    lines = [*PROSE[:2], "Related:", "Storm Damage Closes Coastal Road", *PROSE[2:], *PROSE]
+    removed = removed_by(lines, rules)
+    assert removed == {"Related:": "related-section", "Storm Damage Closes Coastal Road": "related-section"}
+
+
+def test_button_group_repeated_under_teasers(rules):
+    lines = [*PROSE]
+    for _ in range(3):
+        lines += ["Facebook", "Pin", "Download"]
+    removed = removed_by(lines, rules)
+    assert removed.get("Pin") == "repeated-in-page"

@@ -1,0 +1,61 @@
+"""Site template: lines that recur across many documents of the seed set (CCNet-style line hashing).
+
+Counted over kept documents only, after deduplication, so the copies of one article never make its own
+lines look like template; the decision is a function of the whole seed set, so incremental runs agree
+with full ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+import numpy as np
+
+from pipeline.boilerplate import words
+
+SPACE = re.compile(r"\s+")
+RULE = {"rule": "repeated-across-documents", "class": "template"}
+
+
+def line_key(line: str) -> int:
+    """64-bit hash of a line, case and spacing folded."""
+    folded = SPACE.sub(" ", line.strip().casefold())
+    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "little")
+
+
+def document_keys(text: str, min_chars: int) -> list[int]:
+    """Distinct keys of a document's lines long enough to be judged by repetition."""
+    return sorted({line_key(line) for line in text.split("\n") if len(line.strip()) >= min_chars})
+
+
+def repeated(keys_per_document: Iterable[np.ndarray], min_documents: int) -> set[int]:
+    """Keys found in at least `min_documents` documents; in each array a key appears once per document."""
+    arrays = [keys for keys in keys_per_document if len(keys)]
+    if not arrays:
+        return set()
+    values, counts = np.unique(np.concatenate(arrays), return_counts=True)
+    return {int(v) for v in values[counts >= min_documents]}
+
+
+def strip_template(text: str, template: set[int], min_chars: int, min_words: int) -> tuple[str, list[dict]]:
+    """Remove template lines from a cleaned text; `line` in a removal is the line of the cleaned text.
+
+    A document that would drop below `min_words` keeps its text: lines it shares with others are then its
+    content, not a template around it.
+    """
+    lines = text.split("\n")
+    gone = {i for i, line in enumerate(lines) if len(line.strip()) >= min_chars and line_key(line) in template}
+    if not gone:
+        return text, []
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if i not in gone and (line or (kept and kept[-1])):
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    result = "\n".join(kept)
+    if words(result) < min_words:
+        return text, []
+    return result, [{"line": i, **RULE, "text": lines[i].strip()} for i in sorted(gone)]

@@ -181,7 +181,9 @@ def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8
     body = [words(line) if prose[row] and labels[row] is None else 0 for row, line in enumerate(lines)]
     for index, rule in cuts:
         before, after = sum(body[start:index]), sum(body[index:end])
-        if index >= start and before >= MIN_BODY_WORDS and (after <= before or _chrome_follows(lines, labels, index)):
+        stacked = _chrome_follows(lines, labels, index) and _running_prose(lines, labels, prose, index) <= before
+        tail = after <= before or stacked
+        if index >= start and before >= MIN_BODY_WORDS and tail:
             for row in range(index, len(lines)):
                 labels[row] = Label(rule.name, rule.cls) if lines[row] else None
             start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
@@ -198,6 +200,22 @@ def _chrome_follows(lines: list[str], labels: list[Label | None], index: int, lo
     stacked page sections after the article, not an inline box inside it."""
     following = [row for row in range(index + 1, len(lines)) if lines[row].strip()][:look]
     return any(labels[row] is not None for row in following)
+
+
+def _running_prose(lines: list[str], labels: list[Label | None], prose: list[bool], index: int) -> int:
+    """Words of the prose after `index` that runs on for two or more paragraphs, as an article does; teasers
+    and comments stand one at a time between chrome. Short unclaimed fragments (link text) do not break a run."""
+    total, run, run_words = 0, 0, 0
+    for row in range(index + 1, len(lines) + 1):
+        line = lines[row] if row < len(lines) else ""
+        if row < len(lines) and (not line.strip() or (labels[row] is None and not prose[row] and words(line) <= 3)):
+            continue
+        if row < len(lines) and prose[row] and labels[row] is None:
+            run, run_words = run + 1, run_words + words(line)
+            continue
+        total += run_words if run >= 2 else 0
+        run, run_words = 0, 0
+    return total
 
 
 def _mark_repeats(lines: list[str], labels: list[Label | None], prose: list[bool]) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -42,8 +41,25 @@ DECLARED = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
     re.IGNORECASE,
 )
-# Share of control characters (other than tab and line breaks) above which decoded bytes are not text.
+# Single-byte Latin code pages charset-normalizer confuses with each other on short texts; we choose
+# among LATIN_CODE_PAGES by the letters the bytes become.
+LATIN_FAMILY = frozenset(("cp1250", "cp1252", "cp1254", "cp1257", "latin-1", "iso8859-2", "iso8859-3", "iso8859-4",
+                          "iso8859-9", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16",
+                          "mac-roman", "mac-latin2", "cp850", "cp775"))
+LATIN_CODE_PAGES = ("cp1252", "cp1250", "cp1254", "cp1257")
+COMMON_LETTERS = frozenset(
+    "éèêëàâäçîïôöûüùÿñáíóúãõßæøåœÉÈÊÀÂÄÇÎÔÖÛÜÑÁÍÓÚÃÕÆØÅŒ"  # western European
+    "ąćęłńśźżčďěňřšťůžőűĺľŕĄĆĘŁŃŚŹŻČĎĚŇŘŠŤŮŽŐŰ"  # central European
+    "şığŞİĞ"  # Turkish
+    "āēīūļķņģėįųĀĒĪŪĻĶŅĢĖĮŲ"  # Baltic
+)
+PUNCTUATION = frozenset("€‚„…†‡‰‹›‘’“”•–—™¡¢£¥§©«®°±·»¿ \u00a0")
+# Declared names that browsers read as windows-1252 (WHATWG Encoding Standard).
+AS_CP1252 = frozenset(("latin-1", "iso8859-1", "ascii", "us-ascii"))
+# Share of C0 control characters (other than tab and line breaks) above which decoded bytes are not text;
+# C1 controls are left to repair: they are what mojibake leaves behind.
 MAX_CONTROL_SHARE = 0.02
+MIN_CONTROLS = 8
 
 
 class NotText(ValueError):
@@ -85,9 +101,12 @@ def decode(data: bytes) -> Decoded:
     if best is None:
         raise NotText("binary file (no character encoding fits)")
     encoding = codecs.lookup(best.encoding).name
-    if encoding in ("cp1250", "iso8859-2") and reads_as_cp1252(data):
-        encoding = "cp1252"
-    return _checked(Decoded(data.decode(encoding, errors="replace"), encoding, ("detected",)))
+    if encoding in LATIN_FAMILY:
+        encoding = best_latin(data)
+    text = data.decode(encoding, errors="replace")
+    lost = text.count("\ufffd")
+    notes = ("detected",) + ((f"replaced {lost} undecodable byte(s) with U+FFFD",) if lost else ())
+    return _checked(Decoded(text, encoding, notes))
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -97,22 +116,32 @@ def declared_charset(data: bytes) -> str | None:
         return None
     name = (match.group(1) or match.group(2)).decode("ascii").lower()
     try:
-        return codecs.lookup(name).name
+        found = codecs.lookup(name).name
     except LookupError:
         return None
+    return "cp1252" if found in AS_CP1252 else found
 
 
-def reads_as_cp1252(data: bytes) -> bool:
-    """True unless some byte is a letter in cp1250 but not in cp1252 (Polish ł, Czech ř ...).
+def best_latin(data: bytes) -> str:
+    """The single-byte Latin code page under which the high bytes read as the most common letters.
 
-    charset-normalizer often calls French or German cp1252 text cp1250 (ê becomes ę); this guards that.
+    charset-normalizer often calls French cp1252 text cp1250 (ê becomes ę) and Turkish text cp1252 (ş
+    becomes þ); common letters settle it, and another code page must beat cp1252 by a margin: cp1252 is
+    preferred unless the text proves otherwise.
     """
-    for byte in {b for b in data if b >= 0x80}:
-        as_1252 = bytes([byte]).decode("cp1252", errors="replace")
-        as_1250 = bytes([byte]).decode("cp1250", errors="replace")
-        if as_1250.isalpha() and not as_1252.isalpha():
-            return False
-    return True
+    high = bytes(sorted({b for b in data if b >= 0x80}))
+    counts = {b: data.count(b) for b in high}
+
+    def letter_score(ch: str) -> int:
+        return 1 if ch in COMMON_LETTERS else 0 if ch.isalpha() or ch in PUNCTUATION else -2
+
+    def plausibility(encoding: str) -> int:
+        text = high.decode(encoding, errors="replace")
+        return sum(counts[byte] * letter_score(ch) for byte, ch in zip(high, text, strict=True))
+
+    margin = max(2, sum(counts.values()) // 10)
+    scores = {name: plausibility(name) - (0 if name == "cp1252" else margin) for name in LATIN_CODE_PAGES}
+    return max(LATIN_CODE_PAGES, key=lambda name: (scores[name], name == "cp1252"))
 
 
 def _decode_keep_truncated(data: bytes, encoding: str) -> Decoded:
@@ -129,8 +158,8 @@ def _decode_keep_truncated(data: bytes, encoding: str) -> Decoded:
 
 def _checked(decoded: Decoded) -> Decoded:
     """Refuse decoded text that is mostly control characters: a binary file that happened to decode."""
-    text = decoded.text
-    controls = sum(1 for ch in text[:100_000] if ch not in "\t\n\r\f" and unicodedata.category(ch) == "Cc")
-    if controls > MAX_CONTROL_SHARE * min(len(text), 100_000):
+    sample = decoded.text[:100_000]
+    controls = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f") or ch == "\x7f")
+    if controls > max(MIN_CONTROLS, MAX_CONTROL_SHARE * len(sample)):
         raise NotText("binary file (control characters)")
     return decoded

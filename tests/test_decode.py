@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from pipeline.decode import NotText, decode, reads_as_cp1252
+from pipeline.decode import NotText, best_latin, decode
 
 FRENCH = "Le président a déclaré être prêt à négocier, même si la forêt brûle encore près de la côte."
 POLISH = "Zażółć gęślą jaźń: łódź płynęła po rzece, a świt był chłodny i mglisty nad miastem."
@@ -58,5 +58,5 @@ def test_not_text_is_refused_with_a_reason(data, reason):
 
 
 def test_cp1252_preferred_over_cp1250_unless_proven():
-    assert reads_as_cp1252(FRENCH.encode("cp1252"))
-    assert not reads_as_cp1252(POLISH.encode("cp1250"))
+    assert best_latin(FRENCH.encode("cp1252")) == "cp1252"
+    assert best_latin(POLISH.encode("cp1250")) == "cp1250"

@@ -49,13 +49,16 @@ def repair(text: str, html: bool = False) -> Repaired:
             fixed, steps = fix_line(line, config)
             if fixed != line:
                 changes[index] = (fixed, steps)
-    scripts = [line_scripts(changes[i][0] if i in changes else line) for i, line in enumerate(lines)]
-    lines_using = Counter(script for counts in scripts for script, n in counts.items() if n)
     applied: dict[str, None] = {}
+    usage: Counter | None = None
     for index, (fixed, steps) in changes.items():
-        before, after = line_scripts(lines[index]), scripts[index]
+        before, after = line_scripts(lines[index]), line_scripts(fixed)
+        new = [script for script, n in after.items() if n and not before.get(script)]
+        if new and usage is None:  # which scripts the repaired document uses, line by line (needed rarely)
+            usage = Counter(script for i, line in enumerate(lines)
+                            for script, n in line_scripts(changes[i][0] if i in changes else line).items() if n)
         letters = sum(after.values()) or 1
-        stray = [s for s, n in after.items() if n and not before.get(s) and lines_using[s] == 1 and n / letters < 0.5]
+        stray = [script for script in new if usage[script] == 1 and after[script] / letters < 0.5]
         if stray:
             applied[f"flagged (not applied): line {index}: {'+'.join(steps)} would bring in {'+'.join(stray)}"] = None
             continue

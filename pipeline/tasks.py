@@ -6,6 +6,7 @@ rerun redoes exactly the shards whose inputs or settings changed. Outputs are wr
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import json
@@ -70,29 +71,26 @@ class CleanShard(luigi.Task):
 
     def output(self) -> dict[str, luigi.LocalTarget]:
         stem = work(self.data) / "shards" / f"{self.shard:04d}-{self.digest}"
-        kinds = ("sigs.npy", "lines.npy", "keys.jsonl", "docs.jsonl")
+        kinds = ("sigs.npy", "shingles.npy", "lines.npy", "keys.jsonl", "docs.jsonl")
         return {kind: luigi.LocalTarget(f"{stem}.{kind}") for kind in kinds}
 
     def run(self) -> None:
         config = load_config(self.data, self.config)
         inputs = work(self.data) / "inputs" / f"{self.shard:04d}-{self.digest}.jsonl"
-        signer = dedup.Signer(config.dedup.num_perm)
-        records, keys, shingle_sets, line_keys = [], [], [], []
-        for entry in read_jsonl(inputs):
-            record = clean_seed(Path(self.seeds), Seed(**entry), config)
-            records.append(record)
-            document = record.get("document")
-            if document:
-                tokens = dedup.tokens(document["text"])
-                keys.append({"path": document["metadata"]["path"], "id": document["id"],
-                             "exact": dedup.exact_key(tokens), "words": len(tokens), "created": document["created"]})
-                shingle_sets.append(dedup.shingles(tokens, config.dedup.shingle_words, config.dedup.short_words))
-                row = len(keys) - 1
-                min_chars = config.repetition.min_chars
-                line_keys.extend((row, key) for key in template.document_keys(document["text"], min_chars))
+        records = [clean_seed(Path(self.seeds), Seed(**entry), config) for entry in read_jsonl(inputs)]
+        documents = [record["document"] for record in records if "document" in record]
+        tokens = [dedup.tokens(document["text"]) for document in documents]
+        shingle_sets = dedup.shingle_hashes_many(tokens, config.dedup.shingle_words, config.dedup.short_words)
+        keys = [{"path": document["metadata"]["path"], "id": document["id"], "exact": dedup.exact_key(words),
+                 "words": len(words), "created": document["created"], "shingles": len(hashes)}
+                for document, words, hashes in zip(documents, tokens, shingle_sets, strict=True)]
+        line_keys = [(row, key) for row, document in enumerate(documents)
+                     for key in template.document_keys(document["text"], config.repetition.min_chars)]
         outputs = self.output()
         with atomic_write(Path(outputs["sigs.npy"].path), "wb") as handle:
-            np.save(handle, signer.sign(shingle_sets), allow_pickle=False)
+            np.save(handle, dedup.Signer(config.dedup.num_perm).sign(shingle_sets), allow_pickle=False)
+        with atomic_write(Path(outputs["shingles.npy"].path), "wb") as handle:
+            np.save(handle, np.concatenate([np.zeros(0, np.uint32), *shingle_sets]), allow_pickle=False)
         with atomic_write(Path(outputs["lines.npy"].path), "wb") as handle:
             np.save(handle, np.array(line_keys, dtype=np.uint64).reshape(-1, 2), allow_pickle=False)
         write_jsonl(Path(outputs["keys.jsonl"].path), keys)
@@ -127,13 +125,34 @@ class Deduplicate(RunTask):
     def run(self) -> None:
         config = load_config(self.data, self.plan()["config"])
         entries: list[dedup.Entry] = []
-        signatures = []
+        signatures, sets = [], ShingleStore()
         for shard in self.input():
-            entries.extend(dedup.Entry(**key) for key in read_jsonl(Path(shard["keys.jsonl"].path)))
+            keys = list(read_jsonl(Path(shard["keys.jsonl"].path)))
+            entries.extend(dedup.Entry(**{k: v for k, v in key.items() if k != "shingles"}) for key in keys)
             signatures.append(np.load(shard["sigs.npy"].path, allow_pickle=False))
+            sets.add(shard["shingles.npy"].path, [key["shingles"] for key in keys])
         matrix = np.concatenate(signatures) if signatures else np.zeros((0, config.dedup.num_perm), np.uint32)
-        found = dedup.find_duplicates(entries, matrix, config.dedup.threshold)
+        found = dedup.find_duplicates(entries, matrix, config.dedup.threshold, sets)
         write_jsonl(Path(self.output().path), (d.to_dict() for d in found))
+
+
+class ShingleStore:
+    """Documents' shingle hashes, read on demand from the shards' memory-mapped arrays."""
+
+    def __init__(self) -> None:
+        self.arrays: list[np.ndarray] = []
+        self.starts: list[np.ndarray] = []
+        self.first: list[int] = [0]
+
+    def add(self, path: str, counts: list[int]) -> None:
+        self.arrays.append(np.load(path, mmap_mode="r", allow_pickle=False))
+        self.starts.append(np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]))
+        self.first.append(self.first[-1] + len(counts))
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        shard = bisect.bisect_right(self.first, index) - 1
+        row = index - self.first[shard]
+        return self.arrays[shard][self.starts[shard][row] : self.starts[shard][row + 1]]
 
 
 class WriteCorpus(RunTask):

@@ -9,7 +9,7 @@ import xxhash
 from datasketch import MinHash
 
 from pipeline import dedup
-from pipeline.dedup import Entry, Signer, bands, find_duplicates, shingles, tokens
+from pipeline.dedup import Entry, Signer, bands, find_duplicates, shingle_hash, shingle_hashes, tokens, word_hashes
 
 ARTICLE = (
     "The regional government announced on Monday that it would spend more on rural roads and bridges over the "
@@ -22,7 +22,7 @@ ARTICLE = (
 
 
 def signature_of(text: str, signer: Signer) -> np.ndarray:
-    return signer.sign([shingles(tokens(text), 5, 30)])[0]
+    return signer.sign([shingle_hashes(tokens(text), 5, 30)])[0]
 
 
 def edit(text: str, share: float, seed: int) -> str:
@@ -45,11 +45,23 @@ def run(texts: dict[str, str], threshold: float = 0.7, created: dict | None = No
 
 
 def test_signatures_equal_datasketch_update_batch():
-    items = shingles(tokens(ARTICLE), 5, 30)
-    reference = MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=lambda s: xxhash.xxh32_intdigest(s.encode()))
-    reference.update_batch(list(items))
-    assert np.array_equal(Signer(128).sign([items])[0], reference.hashvalues)
-    assert dedup.lean(Signer(128).sign([items])[0]).jaccard(reference) == 1.0
+    hashes = shingle_hashes(tokens(ARTICLE), 5, 30)
+    reference = MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=int)
+    reference.update_batch([int(h) for h in hashes])
+    ours = Signer(128).sign([hashes])[0]
+    assert np.array_equal(ours, reference.hashvalues)
+    assert dedup.lean(ours).jaccard(reference) == 1.0
+
+
+def test_shingle_hashes_are_word_ngram_hashes():
+    words = tokens(ARTICLE)
+    expected = {shingle_hash(" ".join(words[i : i + 5])) for i in range(len(words) - 4)}
+    assert set(shingle_hashes(words, 5, 30).tolist()) == expected
+    assert int(word_hashes(["peace"])[0]) == xxhash.xxh32_intdigest(b"peace")
+
+
+def test_empty_document_gets_the_empty_signature():
+    assert (Signer(16).sign([np.array([], dtype=np.uint32)])[0] == np.iinfo(np.uint32).max).all()
 
 
 def test_bands_reach_recall_at_the_threshold():
@@ -65,7 +77,9 @@ def test_normalisation_folds_case_digits_and_punctuation():
 
 
 def test_short_documents_use_character_shingles():
-    assert all(len(s) == 5 for s in shingles(tokens("Short note here"), 5, 30))
+    text = "short note here"
+    expected = {int(h) for h in word_hashes([text[i : i + 5] for i in range(len(text) - 4)])}
+    assert set(shingle_hashes(tokens(text), 5, 30).tolist()) == expected
 
 
 def test_exact_duplicate_differing_in_case_and_punctuation():
@@ -89,7 +103,7 @@ def test_no_chaining():
     sets = {"a": {str(i) for i in range(0, 200)}, "b": {str(i) for i in range(28, 228)},
             "c": {str(i) for i in range(56, 256)}}
     entries = [Entry(p, f"id-{p}", p, words, None) for p, words in (("a", 300), ("b", 200), ("c", 100))]
-    rows = signer.sign([sets["a"], sets["b"], sets["c"]])
+    rows = signer.sign([word_hashes(sorted(sets[name])) for name in "abc"])
     assert dedup.similarity(rows[0], rows[1]) >= 0.7 and dedup.similarity(rows[1], rows[2]) >= 0.7
     assert dedup.similarity(rows[0], rows[2]) < 0.7
     found = {d.path: d.duplicate_of for d in find_duplicates(entries, rows, 0.7)}

@@ -137,3 +137,47 @@ def test_command_line_prints_a_one_line_summary(tmp_path):
 @pytest.mark.parametrize("name", ["luigi.cfg", "Makefile", "pyproject.toml", ".ci/run", "data/.gitkeep"])
 def test_layout(name):
     assert (ROOT / name).exists()
+
+
+ARTICLE = (
+    "The regional government announced on Monday that it would spend more on rural roads and bridges over the "
+    "next five years, after a winter in which several villages were cut off for weeks by snow and landslides.\n"
+    "Officials said the plan would be paid for by a new levy on heavy lorries and by money from the national "
+    "budget, and that work on the most dangerous mountain passes would begin in the spring.\n"
+    "Local mayors welcomed the announcement but warned that similar promises had been made before and never "
+    "kept, and residents said they would believe it when they saw the first machines arrive in their valleys.\n"
+)
+
+
+def test_incremental_runs_equal_a_full_run_even_when_a_new_seed_takes_over_a_cluster(tmp_path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(ARTICLE)
+    (seeds / "b.txt").write_text(ARTICLE.replace("Monday", "Tuesday"))
+    assert run(seeds, data) == 0
+    assert [d["path"] for d in read(data, "duplicates.jsonl")] == ["b.txt"]
+    longer = ARTICLE + "The ministry said a first list of roads would be published before the end of the month.\n"
+    (seeds / "c.txt").write_text(longer)
+    assert run(seeds, data) == 0
+    kept = [r["metadata"]["path"] for r in read(data, "corpus.jsonl")]
+    assert kept == ["c.txt"]
+    c_id = read(data, "corpus.jsonl")[0]["id"]
+    assert {d["path"]: d["duplicate_of"] for d in read(data, "duplicates.jsonl")} == {"a.txt": c_id, "b.txt": c_id}
+    for name in ("z.txt", "m.txt"):
+        (seeds / name).write_text(ARTICLE.replace("rural", "mountain"))
+        assert run(seeds, data) == 0
+    full = tmp_path / "full"
+    assert run(seeds, full) == 0
+    for name in (*OUTPUTS, "stats.json"):
+        assert (data / name).read_bytes() == (full / name).read_bytes(), name
+
+
+def test_an_unusual_share_of_duplicates_raises_the_alarm(tmp_path, capsys):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    for index in range(4):
+        (seeds / f"{index}.txt").write_text(ARTICLE)
+    assert run(seeds, data) == 0
+    stats = json.loads((data / "stats.json").read_text())
+    assert stats["alarm"] and "75%" in stats["alarm"]
+    assert "ALARM" in capsys.readouterr().out

@@ -14,11 +14,21 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from pipeline import metadata
 
-DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "aside", "button",
-             "select", "input", "textarea", "object", "embed", "canvas", "dialog", "menu")
+DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "button", "select", "input", "textarea",
+             "object", "embed", "canvas")
+# Page furniture, dropped unless it holds most of the page's prose (ASP.NET pages wrap everything in a form).
+CHROME_TAGS = ("form", "nav", "aside", "menu", "dialog")
 BLOCK_TAGS = frozenset(("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
                         "td", "th", "tr", "table", "section", "article", "main", "header", "footer", "figure",
                         "figcaption", "dd", "dt", "dl", "address", "details", "summary", "hr", "body"))
+PARAGRAPH_TAGS = ("p", "pre", "td", "blockquote")
+NEGATIVE = re.compile(
+    r"comment|share|sharing|social|related|promo|newsletter|cookie|consent|sidebar|footer|breadcrumb|"
+    r"\btags?\b|taglist|\bnav|menu|advert|\bads?\b|\bad-|sponsor|banner|subscri|signup|popup|modal|outbrain|"
+    r"taboola|recommend|more-stories|trending|widget|masthead|toolbar|pagination|disclaimer",
+    re.IGNORECASE,
+)
+POSITIVE = re.compile(r"article|\bbody|content|entry|\bmain|\bpost|story|\btext|blog", re.IGNORECASE)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 TITLE_SUFFIX = re.compile(r"\s+[|–—:-]\s+[^|–—:-]{2,40}$")
@@ -41,7 +51,7 @@ def looks_like_html(text: str) -> bool:
 
 
 def extract(markup: str) -> Page:
-    """Parse a page and return its blocks and metadata."""
+    """Parse a page and return its main content's blocks and the page's metadata."""
     soup = BeautifulSoup(markup, "lxml")
     meta = _metadata(soup)
     for tag in soup.find_all(DROP_TAGS):
@@ -50,11 +60,12 @@ def extract(markup: str) -> Page:
         node.extract()
     for tag in soup.find_all(_is_hidden):
         tag.decompose()
-    root = _content_root(soup)
-    for tag in root.find_all(("header", "footer")):
-        if not tag.find_parent("article"):
-            tag.decompose()
-    return Page(blocks=_blocks(root), **meta)
+    _drop_chrome(soup)
+    blocks = [line for root in _content_roots(soup) for line in _blocks(root)]
+    declared = meta.pop("body")
+    if declared and len(" ".join(blocks)) < len(declared) / 2:  # rendered by script: the markup's text is thin
+        blocks = [SPACE.sub(" ", line).strip() for line in declared.split("\n") if line.strip()]
+    return Page(blocks=blocks, **meta)
 
 
 def _is_hidden(tag: Tag) -> bool:
@@ -66,18 +77,94 @@ def _is_hidden(tag: Tag) -> bool:
     )
 
 
-def _content_root(soup: BeautifulSoup) -> Tag:
-    """The article element when the page marks one, else its body."""
-    for finder in (
-        lambda: soup.find(attrs={"itemprop": "articleBody"}),
-        lambda: soup.find("article"),
-        lambda: soup.find("main"),
-        lambda: soup.body,
-    ):
-        found = finder()
-        if isinstance(found, Tag) and found.get_text(strip=True):
-            return found
-    return soup
+def _hints(tag: Tag) -> str:
+    classes = tag.get("class") or []
+    return " ".join([*(classes if isinstance(classes, list) else [classes]), str(tag.get("id") or "")])
+
+
+def _drop_chrome(soup: BeautifulSoup) -> None:
+    """Remove navigation, forms, asides, the page's header and footer, and elements whose class or id says
+    comments, sharing, related stories, promos or cookie banners (unless it also says article or content),
+    but never an element that holds most of the page's paragraph text."""
+    total = sum(len(p.get_text()) for p in soup.find_all(PARAGRAPH_TAGS)) or 1
+
+    def chrome(tag: Tag) -> bool:
+        if tag.name in CHROME_TAGS:
+            return True
+        if tag.name in ("header", "footer"):
+            return not tag.find_parent(("article", "main"))
+        if tag.name in ("html", "body", "article", "main"):
+            return False
+        hints = _hints(tag)
+        return bool(NEGATIVE.search(hints)) and not POSITIVE.search(hints)
+
+    for tag in soup.find_all(chrome):
+        if not tag.decomposed and sum(len(p.get_text()) for p in tag.find_all(PARAGRAPH_TAGS)) <= total / 2:
+            tag.decompose()
+
+
+def _content_roots(soup: BeautifulSoup) -> list[Tag]:
+    """The main content: the element holding the densest prose (readability-style paragraph scores, less
+    their link density), with sibling elements that hold prose of the same article."""
+    scores: dict[int, float] = {}
+    tags: dict[int, Tag] = {}
+    for paragraph in soup.find_all(PARAGRAPH_TAGS + ("div", "section")):
+        text = paragraph.get_text(" ", strip=True) if paragraph.name in PARAGRAPH_TAGS else _own_text(paragraph)
+        if len(text) < 25:
+            continue
+        value = 1 + text.count(",") + min(len(text) / 100, 3)
+        for depth, ancestor in enumerate(paragraph.parents):
+            if depth > 2 or not isinstance(ancestor, Tag) or ancestor.name in ("html", "[document]"):
+                break
+            if id(ancestor) not in tags:
+                tags[id(ancestor)] = ancestor
+                scores[id(ancestor)] = _class_weight(ancestor)
+            scores[id(ancestor)] += value / (1, 2, 3)[depth]
+    if not scores:
+        return [soup.body or soup]
+    final = {key: score * (1 - _link_density(tags[key])) for key, score in scores.items()}
+    best = tags[max(final, key=final.__getitem__)]
+    parent = best.parent
+    if not isinstance(parent, Tag):
+        return [best]
+    threshold = max(10.0, final[id(best)] * 0.2)
+    roots = []
+    for sibling in parent.children:
+        if not isinstance(sibling, Tag):
+            continue
+        if sibling is best or final.get(id(sibling), 0) >= threshold or _prose_sibling(sibling):
+            roots.append(sibling)
+    return roots
+
+
+def _own_text(tag: Tag) -> str:
+    """A container's text outside its block children: a <div> used as a paragraph (CNN's body divs)."""
+    parts = []
+    for child in tag.children:
+        if isinstance(child, Tag):
+            if child.name not in BLOCK_TAGS:
+                parts.append(child.get_text(" ", strip=True))
+        elif not isinstance(child, Comment):
+            parts.append(child.strip())
+    return " ".join(part for part in parts if part)
+
+
+def _class_weight(tag: Tag) -> float:
+    hints = _hints(tag)
+    return (25.0 if POSITIVE.search(hints) else 0.0) - (25.0 if NEGATIVE.search(hints) else 0.0)
+
+
+def _link_density(tag: Tag) -> float:
+    text = len(tag.get_text(" ", strip=True)) or 1
+    return min(1.0, sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a")) / text)
+
+
+def _prose_sibling(tag: Tag) -> bool:
+    """A paragraph beside the main element: long, with few links, ending like a sentence."""
+    if tag.name != "p":
+        return False
+    text = tag.get_text(" ", strip=True)
+    return len(text) > 80 and _link_density(tag) < 0.25 or (0 < len(text) <= 80 and text.endswith("."))
 
 
 def _blocks(root: Tag) -> list[str]:
@@ -113,8 +200,10 @@ def _metadata(soup: BeautifulSoup) -> dict:
     language = html_tag.get("lang") if isinstance(html_tag, Tag) else None
     canonical = soup.find("link", rel="canonical")
     url = canonical.get("href") if isinstance(canonical, Tag) else None
+    body = ld.get("articleBody")
     return {"title": SPACE.sub(" ", title).strip() if isinstance(title, str) and title.strip() else None,
-            "created": created, "language": language or None, "url": url or None}
+            "created": created, "language": language or None, "url": url or None,
+            "body": body if isinstance(body, str) else None}
 
 
 def _meta(soup: BeautifulSoup, name: str) -> str | None:

@@ -22,6 +22,7 @@ SENTENCE_END = re.compile(r"[.!?…。！？؟։।۔።][\"'”’»)\]]*$")
 EDGE_PUNCT = " \t[](){}|•·«»:;,.…-–—_*#>›<‹/\\\"'“”‘’!?"
 PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\w)")
 BREADCRUMB = re.compile(r"^[^.!?/|>»›]{1,40}(\s[/|>»›]\s[^.!?/|>»›]{1,40})+$")
+UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ASCII_LETTERS = re.compile(r"[A-Za-z]")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
 BULLET = re.compile(r"^\s*([-–•*▪●◦·]|\d{1,2}[.)])\s+")
@@ -72,7 +73,9 @@ def load_rules(path: str) -> tuple[Rule, ...]:
 
 
 def words(line: str) -> int:
-    return len(WORD.findall(line))
+    """Words in a line; in scripts written without spaces (Chinese, Japanese), two characters count as one."""
+    count = len(WORD.findall(line))
+    return count if line.isascii() else count + len(UNSPACED.findall(line)) // 2
 
 
 def is_sentence(line: str) -> bool:
@@ -158,8 +161,12 @@ def _short_sentence(line: str) -> bool:
     return is_sentence(line) and words(line) >= 3
 
 
-def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8) -> list[Label | None]:
-    """A label for every line that is boilerplate, None for every line kept."""
+def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8,
+             trim: bool = True) -> list[Label | None]:
+    """A label for every line that is boilerplate, None for every line kept.
+
+    `trim` drops what lies outside the densest run of prose; HTML, whose main element was already found
+    from the markup, may keep its short edges (lists, subheadings)."""
     labels: list[Label | None] = [None] * len(lines)
     prose = [is_prose(line, prose_min_words) for line in lines]
     cuts: list[tuple[int, Rule]] = []
@@ -191,7 +198,7 @@ def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8
             break
         _mark_box(lines, labels, index, Label(rule.name, rule.cls))
     for index, line in enumerate(lines):
-        if labels[index] is None and line.strip() and not start <= index < end:
+        if trim and labels[index] is None and line.strip() and not start <= index < end:
             labels[index] = Label("outside-main-block", "structure")
     return labels
 

@@ -39,7 +39,7 @@ def clean(path: str, data: bytes, config: Config) -> Outcome:
     is_html = path.lower().endswith(HTML_SUFFIXES) or html.looks_like_html(decoded.text)
     page = html.extract(decoded.text) if is_html else html.Page(blocks=[])
     repaired = repair("\n".join(page.blocks) if is_html else decoded.text, html=is_html)
-    result = clean_lines(repaired.text.split("\n"), config)
+    result = clean_lines(repaired.text.split("\n"), config, trim=not is_html, title=page.title)
     text = result["text"]
     count = boilerplate.words(text)
     if count < config.min_words:
@@ -65,8 +65,10 @@ def clean(path: str, data: bytes, config: Config) -> Outcome:
     return Outcome(Document(document_id(data), text, config.source, created, meta))
 
 
-def clean_lines(lines: list[str], config: Config) -> dict:
-    """Pure text path: lines in; kept text, title, date and every removal (with its rule) out."""
+def clean_lines(lines: list[str], config: Config, trim: bool = True, title: str | None = None) -> dict:
+    """Pure text path: lines in; kept text, title, date and every removal (with its rule) out.
+
+    A `title` known from elsewhere (the page's markup) is taken out of the text where a line repeats it."""
     removed: list[dict] = []
     created = None
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -76,9 +78,9 @@ def clean_lines(lines: list[str], config: Config) -> dict:
             removed.append({"line": first, "rule": "date-prefix", "class": "byline", "text": prefix.strip()})
             lines[first] = rest
     rules = boilerplate.load_rules(config.rules)
-    labels = boilerplate.classify(lines, rules, config.quality.prose_min_words)
-    title_row = _title_row(lines, labels)
-    title = lines[title_row].strip() if title_row is not None else None
+    labels = boilerplate.classify(lines, rules, config.quality.prose_min_words, trim)
+    title_row = _title_row(lines, labels) if title is None else _repeated_title(lines, labels, title)
+    title = title or (lines[title_row].strip() if title_row is not None else None)
     if title_row is not None:
         labels[title_row] = boilerplate.Label("title", "metadata")
     kept: list[str] = []
@@ -93,6 +95,15 @@ def clean_lines(lines: list[str], config: Config) -> dict:
     while kept and not kept[-1]:
         kept.pop()
     return {"text": "\n".join(kept), "title": title, "created": created, "removed": removed}
+
+
+def _repeated_title(lines: list[str], labels: list, title: str) -> int | None:
+    """The first of the leading lines that repeats a known title."""
+    wanted = " ".join(title.split()).casefold()
+    for index, line in enumerate(lines[:20]):
+        if labels[index] is None and " ".join(line.split()).casefold() == wanted:
+            return index
+    return None
 
 
 def _title_row(lines: list[str], labels: list) -> int | None:

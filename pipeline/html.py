@@ -17,7 +17,7 @@ from pipeline import metadata
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "button", "select", "input", "textarea",
              "object", "embed", "canvas")
 # Page furniture, dropped unless it holds most of the page's prose (ASP.NET pages wrap everything in a form).
-CHROME_TAGS = ("form", "nav", "aside", "menu", "dialog")
+CHROME_TAGS = ("form", "nav", "aside", "menu", "dialog", "figure", "figcaption")
 BLOCK_TAGS = frozenset(("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
                         "td", "th", "tr", "table", "section", "article", "main", "header", "footer", "figure",
                         "figcaption", "dd", "dt", "dl", "address", "details", "summary", "hr", "body"))
@@ -25,7 +25,8 @@ PARAGRAPH_TAGS = ("p", "pre", "td", "blockquote")
 NEGATIVE = re.compile(
     r"comment|share|sharing|social|related|promo|newsletter|cookie|consent|sidebar|footer|breadcrumb|"
     r"\btags?\b|taglist|\bnav|menu|advert|\bads?\b|\bad-|sponsor|banner|subscri|signup|popup|modal|outbrain|"
-    r"taboola|recommend|more-stories|trending|widget|masthead|toolbar|pagination|disclaimer",
+    r"taboola|recommend|more-stories|trending|widget|masthead|toolbar|pagination|disclaimer|caption|gallery|"
+    r"slideshow|credit|byline|author|dateline|timestamp|\bmeta\b|print|rating|login|paywall|popular|read-?more",
     re.IGNORECASE,
 )
 POSITIVE = re.compile(r"article|\bbody|content|entry|\bmain|\bpost|story|\btext|blog", re.IGNORECASE)

@@ -24,6 +24,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]' || echo "trafilatura not installed: benchmark runs without it"
 	$(PY) -m pipeline.bench $(if $(AEB),--aeb $(AEB))
 
 lint: $(STAMP)

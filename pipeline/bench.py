@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import gzip
 import json
 import random
 import re
@@ -29,6 +30,13 @@ from pipeline.repair import TEXT, repair
 
 TOKEN = re.compile(r"\w+")
 DEFAULT_AEB = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "aeb"
+HTML_ANCHORS = (
+    ("trafilatura 2.3.1, favor_precision (README)", 0.964, 0.958, 0.971),
+    ("trafilatura 2.3.1, default (README)", 0.960, 0.942, 0.978),
+    ("readability-lxml 0.9 (README)", 0.955, 0.935, 0.975),
+    ("jusText 3.0.2 (README)", 0.804, 0.858, 0.756),
+    ("bs4 get_text (README)", 0.671, 0.507, 0.994),
+)
 TEXT_ANCHORS = (
     ("nothing removed", 0.671, 0.507, 0.994),
     ("C4 line rules", 0.736, 0.717, 0.758),
@@ -209,7 +217,32 @@ def _default_lsh_recall(signatures: np.ndarray, truth: set, threshold: float, nu
     return len(found & truth) / len(truth) if truth else 1.0
 
 
-BENCHES = {"text": bench_text, "decode": bench_decode, "dedup": bench_dedup}
+def bench_html(aeb: Path) -> None:
+    """Issue 4: the 181 saved pages, decompressed, as one seed folder through the whole pipeline."""
+    truth = json.loads((aeb / "ground-truth.json").read_text())
+    pages = {path.name.split(".")[0]: gzip.decompress(path.read_bytes())
+             for path in sorted((aeb / "html").glob("*.gz"))}
+    texts, seconds = run_pipeline({f"{page}.html": data for page, data in pages.items()})
+    f1, p, r = score((texts.get(f"{page}.html", ""), truth[page]["articleBody"]) for page in pages)
+    print(f"\n## HTML: {len(pages)} saved news pages as one seed folder")
+    print(f"| {'system':<46} | F1    | P     | R     | pages/s |\n|{'-' * 48}|-------|-------|-------|---------|")
+    rate = len(pages) / seconds
+    print(row("this pipeline (whole run, 2 workers)", f1, p, r, f" {rate:7.1f} |  <- target F1 >= 0.95"))
+    try:
+        import trafilatura
+    except ImportError:
+        print("| trafilatura not installed (pip install '.[bench]') to run it side by side here")
+    else:
+        started = time.perf_counter()
+        extracted = {page: trafilatura.extract(data.decode("utf-8", "replace")) or "" for page, data in pages.items()}
+        rate = len(pages) / (time.perf_counter() - started)
+        print(row(f"trafilatura {trafilatura.__version__}, default, same run", *score(
+            (extracted[page], truth[page]["articleBody"]) for page in pages), f" {rate:7.1f} |"))
+    for name, *figures in HTML_ANCHORS:
+        print(row(name, *figures, "         |"))
+
+
+BENCHES = {"text": bench_text, "html": bench_html, "decode": bench_decode, "dedup": bench_dedup}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -109,7 +109,7 @@ def _content_roots(soup: BeautifulSoup) -> list[Tag]:
     their link density), with sibling elements that hold prose of the same article."""
     scores: dict[int, float] = {}
     tags: dict[int, Tag] = {}
-    for paragraph in soup.find_all(PARAGRAPH_TAGS + ("div", "section")):
+    for paragraph in soup.find_all((*PARAGRAPH_TAGS, "div", "section")):
         text = paragraph.get_text(" ", strip=True) if paragraph.name in PARAGRAPH_TAGS else _own_text(paragraph)
         if len(text) < 25:
             continue
@@ -165,7 +165,7 @@ def _prose_sibling(tag: Tag) -> bool:
     if tag.name != "p":
         return False
     text = tag.get_text(" ", strip=True)
-    return len(text) > 80 and _link_density(tag) < 0.25 or (0 < len(text) <= 80 and text.endswith("."))
+    return (len(text) > 80 and _link_density(tag) < 0.25) or (0 < len(text) <= 80 and text.endswith("."))
 
 
 def _blocks(root: Tag) -> list[str]:

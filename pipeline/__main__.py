@@ -1,7 +1,8 @@
 """Command line: `python -m pipeline corpus --seeds DIR --data DIR [--workers N]`.
 
 Scans and plans in this process, then hands the task graph to Luigi and turns its verdict into the exit
-code: 0 when the corpus was written, 1 when any task failed, 2 when the run could not start.
+code: 0 when the corpus was written, 1 when the run failed (the previous corpus stays), 2 when it could not
+start, 3 when another run holds DATA's lock.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from luigi.execution_summary import LuigiStatusCode
 from pipeline.config import Config
 from pipeline.documents import atomic_write, write_jsonl
 from pipeline.sources import plan, scan
-from pipeline.tasks import WriteCorpus, work
+from pipeline.storage import Locked, publish, run_lock, sweep_temporaries
+from pipeline.tasks import OUTPUTS, WriteCorpus, work
 
 
 def prepare(seeds: Path, data: Path, config: Config) -> str:
@@ -49,27 +51,47 @@ def _write_once(path: Path, text: str) -> None:
 
 
 def corpus(args: argparse.Namespace) -> int:
+    """Run the whole batch under DATA's lock; publish the new corpus only when every task succeeded."""
     started = time.monotonic()
     seeds, data = Path(args.seeds).resolve(), Path(args.data).resolve()
     if not seeds.is_dir():
         print(f"pipeline: seeds folder not found: {args.seeds}", file=sys.stderr)
         return 2
-    config = Config.load(Path(args.config) if args.config else None)
-    data.mkdir(parents=True, exist_ok=True)
-    run_id = prepare(seeds, data, config)
-    task = WriteCorpus(data=str(data), seeds=str(seeds), run_id=run_id)
-    result = luigi.build([task], workers=args.workers, local_scheduler=True, detailed_summary=True,
-                         log_level="DEBUG" if args.verbose else "WARNING")
-    if result.status not in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY):
-        print(result.summary_text, file=sys.stderr)
-        print(f"pipeline: run failed ({result.status.name}); the previous corpus in {args.data} is untouched",
-              file=sys.stderr)
+    if data == seeds or seeds in data.parents:
+        print(f"pipeline: DATA ({args.data}) must not be inside SEEDS ({args.seeds})", file=sys.stderr)
+        return 2
+    try:
+        config = Config.load(Path(args.config) if args.config else None)
+        with run_lock(data, wait=args.wait):
+            sweep_temporaries(data)
+            (work(str(data)) / "failed.txt").unlink(missing_ok=True)
+            run_id = prepare(seeds, data, config)
+            task = WriteCorpus(data=str(data), seeds=str(seeds), run_id=run_id)
+            result = luigi.build([task], workers=args.workers, local_scheduler=True, detailed_summary=True,
+                                 log_level="DEBUG" if args.verbose else "ERROR")
+            if result.status not in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY):
+                return _failed(data, result.summary_text if args.verbose else "")
+            publish(data, run_id, OUTPUTS)
+    except Locked as err:
+        print(f"pipeline: {err}", file=sys.stderr)
+        return 3
+    except (OSError, ValueError) as err:
+        print(f"pipeline: run failed: {err}; the previous corpus in {args.data} is untouched", file=sys.stderr)
         return 1
     stats = json.loads((data / "stats.json").read_text())
     line = (f"read {stats['read']}, kept {stats['kept']}, duplicates {stats['duplicates']}, "
             f"rejected {stats['rejected']} in {time.monotonic() - started:.1f} s")
     print(line + (f" — ALARM: {stats['alarm']}" if stats["alarm"] else ""))
     return 0
+
+
+def _failed(data: Path, details: str) -> int:
+    note = work(str(data)) / "failed.txt"
+    reason = note.read_text().strip() if note.exists() else "a task failed (run with --verbose for the log)"
+    if details:
+        print(details, file=sys.stderr)
+    print(f"pipeline: run failed: {reason}; the previous corpus in {data} is untouched", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--workers", type=int, default=1, help="parallel Luigi workers (default: 1)")
     run.add_argument("--config", help="TOML file overriding pipeline/settings.toml")
     run.add_argument("--verbose", action="store_true", help="show Luigi's own log")
+    run.add_argument("--wait", action="store_true", help="wait for another run on DATA to end instead of refusing")
     args = parser.parse_args(argv)
     return corpus(args)
 

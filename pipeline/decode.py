@@ -83,8 +83,13 @@ def decode(data: bytes) -> Decoded:
         if data.startswith(magic):
             raise NotText(f"binary file ({kind})")
     for bom, encoding in BOMS:
-        if data.startswith(bom):
-            return _checked(_decode_keep_truncated(data[len(bom) :], encoding))
+        if data.startswith(bom):  # the mark names the encoding: bytes that break it are replaced, and counted
+            try:
+                return _checked(_decode_keep_truncated(data[len(bom) :], encoding))
+            except UnicodeDecodeError:
+                text = data[len(bom) :].decode(encoding, errors="replace")
+                note = f"replaced {text.count(chr(0xFFFD))} undecodable byte(s) with U+FFFD"
+                return _checked(Decoded(text, encoding, (note,)))
     if data.count(0) * 100 > len(data):
         raise NotText("binary file (NUL bytes)")
     try:

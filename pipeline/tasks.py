@@ -7,6 +7,7 @@ rerun redoes exactly the shards whose inputs or settings changed. Outputs are wr
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import heapq
 import json
@@ -22,6 +23,8 @@ from pipeline.clean import clean
 from pipeline.config import Config
 from pipeline.documents import atomic_write, dumps, read_jsonl, write_jsonl
 from pipeline.sources import Seed
+
+OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")  # stats.json last: marks done
 
 
 def work(data: str) -> Path:
@@ -60,10 +63,21 @@ def clean_seed(root: Path, seed: Seed, config: Config) -> dict:
     return {"path": seed.path, "document": outcome.document.to_dict()}
 
 
-class CleanShard(luigi.Task):
-    """Decode, repair, extract, strip and sign every seed of one shard."""
+class PipelineTask(luigi.Task):
+    """Base of every task: a failure leaves a one-line reason for the command line to print."""
 
     data = luigi.Parameter()
+
+    def on_failure(self, exception: BaseException) -> str:
+        reason = f"{self.task_family}: {type(exception).__name__}: {exception}"
+        with contextlib.suppress(OSError):  # a full disk cannot take the note; the log has the traceback
+            (work(self.data) / "failed.txt").write_text(reason + "\n")
+        return super().on_failure(exception)
+
+
+class CleanShard(PipelineTask):
+    """Decode, repair, extract, strip and sign every seed of one shard."""
+
     seeds = luigi.Parameter(significant=False)
     config = luigi.Parameter()
     shard = luigi.IntParameter()
@@ -97,10 +111,9 @@ class CleanShard(luigi.Task):
         write_jsonl(Path(outputs["docs.jsonl"].path), records)  # last: its presence marks the shard done
 
 
-class RunTask(luigi.Task):
+class RunTask(PipelineTask):
     """A stage over the whole run; the run file lists its shards."""
 
-    data = luigi.Parameter()
     seeds = luigi.Parameter(significant=False)
     run_id = luigi.Parameter()
 
@@ -162,14 +175,8 @@ class WriteCorpus(RunTask):
         return {"dedup": Deduplicate(data=self.data, seeds=self.seeds, run_id=self.run_id), "shards": self.shards()}
 
     def output(self) -> dict[str, luigi.LocalTarget]:
-        names = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")
-        return {name: luigi.LocalTarget(str(Path(self.data) / name)) for name in names}
-
-    def complete(self) -> bool:
-        stats = Path(self.data) / "stats.json"
-        if not all(Path(target.path).exists() for target in self.output().values()):
-            return False
-        return json.loads(stats.read_text()).get("run") == self.run_id
+        """The run's own folder; the CLI publishes it as DATA/current once every file is in place."""
+        return {name: luigi.LocalTarget(str(work(self.data) / "out" / self.run_id / name)) for name in OUTPUTS}
 
     def run(self) -> None:
         config = load_config(self.data, self.plan()["config"])

@@ -1,0 +1,76 @@
+"""The DATA folder's guarantees: one writer at a time, no trusted half-written files, and a corpus that
+readers see switch from one complete run to the next in a single atomic step.
+
+Each run writes its outputs into `work/out/RUN/`; publishing points the symlink `DATA/current` at that
+folder with one rename, and `DATA/corpus.jsonl` (and its siblings) are fixed links into `current/`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+LOCK = ".lock"
+
+
+class Locked(RuntimeError):
+    """Another run holds the lock on this DATA folder."""
+
+
+@contextmanager
+def run_lock(data: Path, wait: bool = False) -> Iterator[None]:
+    """Hold DATA's lock for the whole run; refuse at once (or wait) when another run holds it."""
+    data.mkdir(parents=True, exist_ok=True)
+    with open(data / LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise Locked(f"another run (pid {holder}) is writing {data}; try again when it ends, or pass --wait") \
+                from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def sweep_temporaries(data: Path) -> int:
+    """Delete temporary files that killed runs left behind (only ever called under the lock)."""
+    swept = 0
+    for path in data.rglob(".*.tmp"):
+        path.unlink(missing_ok=True)
+        swept += 1
+    return swept
+
+
+def publish(data: Path, run_id: str, names: tuple[str, ...]) -> None:
+    """Make run `run_id` the current corpus: one atomic symlink swap switches every file at once."""
+    _link(data / "current", Path("work") / "out" / run_id)
+    for name in names:
+        link = data / name
+        if not (link.is_symlink() and os.readlink(link) == str(Path("current") / name)):
+            _link(link, Path("current") / name)
+    fd = os.open(data, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    for old in (data / "work" / "out").iterdir():  # readers holding an old file open keep reading it
+        if old.name != run_id:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _link(path: Path, target: Path) -> None:
+    temporary = path.with_name(f".{path.name}.link.tmp")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    os.replace(temporary, path)

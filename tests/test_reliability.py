@@ -1,0 +1,249 @@
+"""Bad input, failed and killed runs, concurrent runs, full disks, and what a run may touch."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pipeline.__main__ as cli
+from pipeline import sources
+from pipeline.clean import clean
+from pipeline.storage import run_lock
+from pipeline.tasks import WriteCorpus
+from tests.conftest import ROOT, SEEDS
+
+ARTICLE = (SEEDS / "002_1cf83cb5bd94eb29.txt").read_text()
+
+
+def run(seeds: Path, data: Path, *extra: str) -> int:
+    return cli.main(["corpus", "--seeds", str(seeds), "--data", str(data), *extra])
+
+
+def listed(data: Path) -> tuple[dict, dict, dict]:
+    def read(name: str) -> list[dict]:
+        return [json.loads(line) for line in (data / name).read_text().splitlines()]
+
+    return ({r["metadata"]["path"]: r for r in read("corpus.jsonl")}, {r["path"]: r for r in read("duplicates.jsonl")},
+            {r["path"]: r["reason"] for r in read("rejected.jsonl")})
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    return seeds
+
+
+def test_bad_inputs_each_end_in_the_corpus_or_rejected_with_a_reason(folder, tmp_path, monkeypatch):
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.txt").write_text("  \n\t\n ")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(300))
+    (folder / "archive.txt").write_bytes(b"\x1f\x8b\x08\x00" + os.urandom(300))
+    (folder / "paper.txt").write_bytes(b"%PDF-1.7\n" + os.urandom(300))
+    (folder / "nul.txt").write_bytes(b"text\x00" * 50)
+    (folder / "cut.txt").write_bytes(((SEEDS / "003_a4ac3e377f447296.txt").read_text() + " თბილისი").encode()[:-1])
+    with open(folder / "huge.txt", "wb") as handle:  # 200 MB, sparse: never read
+        handle.truncate(200_000_000)
+    (folder / "deep.html").write_text("<html><body>" + "<div>" * 5000 + f"<p>{ARTICLE}</p></body></html>")
+    (folder / "unclosed.html").write_text(f"<html><body><article><p>{ARTICLE}<div><span>")
+    (folder / "notext.html").write_text("<html><head><title>x</title></head><body><img src=a></body></html>")
+    (folder / "chrome.txt").write_text("Home\nNews\nSign in\nSubscribe\nPrivacy Policy\n© 2024 Example\n")
+    (folder / "name with spaces.txt").write_text(ARTICLE.replace("Abu Dhabi", "Baku"))
+    (folder / "ünïcødé.txt").write_text(ARTICLE.replace("Thursday", "Friday and Saturday and Sunday too"))
+    (folder / os.fsdecode(b"latin1-\xe9t\xe9.txt")).write_text(ARTICLE.upper()[::-1])
+    (folder / "secret.txt").write_text(ARTICLE + " more")
+    os.symlink(folder / "loop", folder / "loop")
+    os.symlink("/etc/passwd", folder / "outside.txt")
+    (folder / "dir.txt").mkdir()
+    (folder / "dir.txt" / "inner.txt").write_text(ARTICLE.replace("UAE", "Emirates of the Arabian Gulf coast"))
+    real_open = open
+
+    def guarded(path, *args, **kwargs):  # as root nothing is unreadable, so refuse this one file by hand
+        if str(path).endswith("secret.txt"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(sources, "open", guarded, raising=False)
+    data = tmp_path / "data"
+    assert run(folder, data) == 0
+    kept, dropped, rejected = listed(data)
+    expected = {"empty.txt": "empty", "blank.txt": "empty", "image.txt": "PNG", "archive.txt": "gzip",
+                "paper.txt": "PDF", "nul.txt": "NUL", "huge.txt": "max_bytes 50000000",
+                "notext.html": "too short", "chrome.txt": "too short", "secret.txt": "Permission denied",
+                "loop": "symbolic link", "outside.txt": "symbolic link"}
+    for path, reason in expected.items():
+        assert reason in rejected[path], (path, rejected.get(path))
+    for path in ("cut.txt", "deep.html", "unclosed.html", "name with spaces.txt", "ünïcødé.txt", "dir.txt/inner.txt"):
+        assert path in kept or path in dropped, path
+    assert "truncated" in " ".join(kept["cut.txt"]["metadata"]["repairs"])
+    assert "latin1-\\xe9t\\xe9.txt" in set(kept) | set(dropped) | set(rejected)
+    entries = {p for p in (*kept, *dropped, *rejected)}
+    assert len(entries) == len(kept) + len(dropped) + len(rejected) == 19
+
+
+def test_a_seed_deleted_or_changed_during_the_run(folder, tmp_path, monkeypatch):
+    for name in ("stays.txt", "goes.txt", "changes.txt"):
+        (folder / name).write_text(ARTICLE.replace("Thursday", name))
+    planned = cli.prepare
+
+    def prepare_then_disturb(*args, **kwargs):
+        run_id = planned(*args, **kwargs)
+        (folder / "goes.txt").unlink()
+        (folder / "changes.txt").write_text("rewritten after planning")
+        return run_id
+
+    monkeypatch.setattr(cli, "prepare", prepare_then_disturb)
+    data = tmp_path / "data"
+    assert run(folder, data) == 0
+    kept, _, rejected = listed(data)
+    assert "stays.txt" in kept
+    assert "No such file" in rejected["goes.txt"]
+    assert "changed while the run was going on" in rejected["changes.txt"]
+    monkeypatch.setattr(cli, "prepare", planned)
+    assert run(folder, data) == 0  # the next run takes the new state
+    assert "changes.txt" in listed(data)[2] and "goes.txt" not in listed(data)[2]
+
+
+def test_a_second_run_on_the_same_data_is_refused(folder, tmp_path, capsys):
+    (folder / "a.txt").write_text(ARTICLE)
+    data = tmp_path / "data"
+    with run_lock(data):
+        assert run(folder, data) == 3
+    assert "another run" in capsys.readouterr().err
+    assert run(folder, data) == 0
+
+
+def test_a_failed_run_leaves_the_previous_corpus_untouched(folder, tmp_path, monkeypatch, capsys):
+    (folder / "a.txt").write_text(ARTICLE)
+    data = tmp_path / "data"
+    assert run(folder, data) == 0
+    before = {name: (data / name).read_bytes() for name in ("corpus.jsonl", "stats.json")}
+    current = os.readlink(data / "current")
+    (folder / "b.txt").write_text(ARTICLE.replace("Thursday", "Monday morning before dawn"))
+
+    def broken(self):
+        raise RuntimeError("simulated crash while writing")
+
+    monkeypatch.setattr(WriteCorpus, "run", broken)
+    assert run(folder, data) == 1
+    err = capsys.readouterr().err
+    assert "run failed: WriteCorpus: RuntimeError: simulated crash while writing" in err
+    assert len(err.strip().splitlines()) == 1
+    assert os.readlink(data / "current") == current
+    assert {name: (data / name).read_bytes() for name in before} == before
+
+
+def test_no_network_no_writes_outside_data(folder, tmp_path, monkeypatch):
+    for path in sorted(SEEDS.iterdir()):
+        shutil.copy(path, folder / path.name)
+    (folder / "page.html").write_text('<html><head><link rel="stylesheet" href="http://example.com/x.css">'
+                                      '<script src="http://example.com/x.js"></script></head><body><article>'
+                                      f'<img src="http://example.com/a.png"><p>{ARTICLE}</p></article></body></html>')
+
+    real_socket = socket.socket
+
+    def local_only(family=socket.AF_INET, *args, **kwargs):  # Luigi's workers talk over AF_UNIX: fine
+        if family in (socket.AF_INET, socket.AF_INET6):
+            raise AssertionError("the pipeline opened a network socket")
+        return real_socket(family, *args, **kwargs)
+
+    def no_connection(*args, **kwargs):
+        raise AssertionError("the pipeline opened a network connection")
+
+    monkeypatch.setattr(socket, "socket", local_only)
+    monkeypatch.setattr(socket, "create_connection", no_connection)
+    monkeypatch.chdir(tmp_path)
+    snapshot = {p: p.stat().st_mtime_ns for p in folder.rglob("*")}
+    outside = set(tmp_path.iterdir())
+    assert run(folder, tmp_path / "data") == 0
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*")} == snapshot
+    assert set(tmp_path.iterdir()) - outside == {tmp_path / "data"}
+
+
+def test_nothing_under_data_or_seeds_is_ever_unpickled_or_evaluated():
+    source = "\n".join(path.read_text() for path in (ROOT / "pipeline").glob("*.py"))
+    assert "import pickle" not in source and "eval(" not in source and "exec(" not in source
+    loads = re.findall(r"np\.load\([^)]*\)", source)
+    assert loads and all("allow_pickle=False" in call for call in loads)
+
+
+def test_data_inside_seeds_is_refused(folder, capsys):
+    assert run(folder, folder / "data") == 2
+    assert "must not be inside SEEDS" in capsys.readouterr().err
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000),
+       st.sampled_from([b"", b"<html><body>", b"<!doctype html><article><p>", b"\xef\xbb\xbf", b"\xff\xfe"]))
+def test_fuzz_decoding_html_and_cleaning_never_raise(config, body, prefix):
+    for name in ("fuzz.html", "fuzz.txt"):
+        outcome = clean(name, prefix + body, config)
+        assert (outcome.document is None) != (outcome.rejected is None)
+
+
+def _tmpfs(path: Path, size: str) -> bool:
+    path.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True, check=False)
+    return done.returncode == 0
+
+
+@pytest.mark.slow
+def test_a_full_disk_fails_clearly_and_a_rerun_with_space_succeeds(folder, tmp_path, capsys):
+    data = tmp_path / "data"
+    if not _tmpfs(data, "3M"):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        (folder / "first.txt").write_text(ARTICLE)
+        assert run(folder, data) == 0
+        before = (data / "corpus.jsonl").read_bytes()
+        for index in range(400):
+            (folder / f"{index}.txt").write_text(f"{index} " + ARTICLE.replace("the", f"the {index}") * 3)
+        capsys.readouterr()
+        assert run(folder, data) == 1
+        assert "No space left on device" in capsys.readouterr().err
+        assert (data / "corpus.jsonl").read_bytes() == before
+        subprocess.run(["mount", "-o", "remount,size=200M", str(data)], check=True)
+        assert run(folder, data) == 0
+        assert len(listed(data)[0]) + len(listed(data)[1]) == 401
+    finally:
+        subprocess.run(["umount", "-l", str(data)], check=False)
+
+
+@pytest.mark.slow
+def test_killing_the_run_at_random_points_never_corrupts_the_corpus(folder, tmp_path):
+    rng = random.Random(3)
+    words = ARTICLE.split()
+    for index in range(3000):
+        rng.shuffle(words)
+        (folder / f"{index:05d}.txt").write_text(" ".join(words[:120]) + ".\n" + " ".join(words[120:240]) + ".\n")
+    reference = tmp_path / "reference"
+    command = [sys.executable, "-m", "pipeline", "corpus", "--seeds", str(folder), "--workers", "2"]
+    subprocess.run([*command, "--data", str(reference)], check=True, capture_output=True, cwd=ROOT)
+    data = tmp_path / "data"
+    for delay in (0.5, 1.5, 2.5, 4.0):
+        process = subprocess.Popen([*command, "--data", str(data)], cwd=ROOT, start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay * rng.uniform(0.8, 1.2))
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        if (data / "current").exists():  # whatever is published is a complete corpus
+            stats = json.loads((data / "stats.json").read_text())
+            assert len((data / "corpus.jsonl").read_text().splitlines()) == stats["kept"]
+    subprocess.run([*command, "--data", str(data)], check=True, capture_output=True, cwd=ROOT)
+    for name in ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl"):
+        assert (data / name).read_bytes() == (reference / name).read_bytes(), name
+    assert not list(data.rglob(".*.tmp"))

@@ -51,6 +51,8 @@ def clean(path: str, data: bytes, config: Config) -> Outcome:
     meta = {
         "path": path,
         "title": page.title or result["title"],
+        "title_source": page.title_source or result["title_source"],
+        "created_source": page.created_source or result["created_source"],
         "format": "html" if is_html else "text",
         "encoding": decoded.encoding,
         "repairs": list(decoded.notes) + list(repaired.steps),
@@ -68,18 +70,22 @@ def clean(path: str, data: bytes, config: Config) -> Outcome:
 def clean_lines(lines: list[str], config: Config, trim: bool = True, title: str | None = None) -> dict:
     """Pure text path: lines in; kept text, title, date and every removal (with its rule) out.
 
+    A removal's `line` is its line in the input; `at` is the line of the output text it stood before.
+
     A `title` known from elsewhere (the page's markup) is taken out of the text where a line repeats it."""
     removed: list[dict] = []
-    created = None
+    created, created_source = None, None
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None:
         prefix, created, rest = metadata.split_date_prefix(lines[first])
         if prefix:
-            removed.append({"line": first, "rule": "date-prefix", "class": "byline", "text": prefix.strip()})
+            removed.append({"line": first, "rule": "date-prefix", "class": "byline", "text": prefix.strip(), "at": 0})
             lines[first] = rest
+            created_source = f"date prefix (line {first})"
     rules = boilerplate.load_rules(config.rules)
     labels = boilerplate.classify(lines, rules, config.quality.prose_min_words, trim)
     title_row = _title_row(lines, labels) if title is None else _repeated_title(lines, labels, title)
+    title_source = f"headline above the body (line {title_row})" if title is None and title_row is not None else None
     title = title or (lines[title_row].strip() if title_row is not None else None)
     if title_row is not None:
         labels[title_row] = boilerplate.Label("title", "metadata")
@@ -89,12 +95,14 @@ def clean_lines(lines: list[str], config: Config, trim: bool = True, title: str 
             if line.strip() or (kept and kept[-1]):
                 kept.append(line.strip())
             continue
-        removed.append({"line": index, "rule": label.rule, "class": label.cls, "text": line.strip()})
+        removed.append({"line": index, "rule": label.rule, "class": label.cls, "text": line.strip(), "at": len(kept)})
         if created is None and label.cls == "byline":
             created = metadata.find_date(line)
+            created_source = f"{label.rule} (line {index})" if created else None
     while kept and not kept[-1]:
         kept.pop()
-    return {"text": "\n".join(kept), "title": title, "created": created, "removed": removed}
+    return {"text": "\n".join(kept), "title": title, "created": created, "removed": removed,
+            "title_source": title_source, "created_source": created_source}
 
 
 def _repeated_title(lines: list[str], labels: list, title: str) -> int | None:

@@ -44,6 +44,8 @@ class Page:
     created: str | None = None
     language: str | None = None
     url: str | None = None
+    title_source: str | None = None
+    created_source: str | None = None
 
 
 def looks_like_html(text: str) -> bool:
@@ -186,25 +188,29 @@ def _blocks(root: Tag) -> list[str]:
 def _metadata(soup: BeautifulSoup) -> dict:
     """Title, date, language and canonical URL from JSON-LD, Open Graph, <time>, <h1> and <title>."""
     ld = _json_ld(soup)
-    title = ld.get("headline") or _meta(soup, "og:title")
-    if not title:
-        h1 = soup.find("h1")
-        title = h1.get_text(" ", strip=True) if h1 else None
-    if not title and soup.title and soup.title.string:
-        title = TITLE_SUFFIX.sub("", soup.title.string.strip())
-    created = None
-    for raw in (ld.get("datePublished"), _meta(soup, "article:published_time"), _time_datetime(soup)):
+    h1 = soup.find("h1")
+    page_title = soup.title.string if soup.title else None
+    titles = (("JSON-LD headline", ld.get("headline")), ("og:title", _meta(soup, "og:title")),
+              ("<h1>", h1.get_text(" ", strip=True) if h1 else None),
+              ("<title>", TITLE_SUFFIX.sub("", page_title.strip()) if page_title else None))
+    title_source, title = next(((name, value) for name, value in titles if isinstance(value, str) and value.strip()),
+                               (None, None))
+    created, created_source = None, None
+    for name, raw in (("JSON-LD datePublished", ld.get("datePublished")),
+                      ("article:published_time", _meta(soup, "article:published_time")),
+                      ("<time datetime>", _time_datetime(soup))):
         created = metadata.find_date(str(raw)) if raw else None
         if created:
+            created_source = name
             break
     html_tag = soup.find("html")
     language = html_tag.get("lang") if isinstance(html_tag, Tag) else None
     canonical = soup.find("link", rel="canonical")
     url = canonical.get("href") if isinstance(canonical, Tag) else None
     body = ld.get("articleBody")
-    return {"title": SPACE.sub(" ", title).strip() if isinstance(title, str) and title.strip() else None,
-            "created": created, "language": language or None, "url": url or None,
-            "body": body if isinstance(body, str) else None}
+    return {"title": SPACE.sub(" ", title).strip() if title else None, "title_source": title_source,
+            "created": created, "created_source": created_source, "language": language or None,
+            "url": url or None, "body": body if isinstance(body, str) else None}
 
 
 def _meta(soup: BeautifulSoup, name: str) -> str | None:

@@ -199,10 +199,10 @@ class WriteCorpus(RunTask):
                     continue
                 document = record["document"]
                 text, removed = template.strip_template(document["text"], repeated, config.repetition.min_chars,
-                                                        config.min_words)
-                if removed:
+                                                        config.min_words, document["metadata"]["removed"])
+                if text != document["text"]:
                     document["text"] = text
-                    document["metadata"]["removed"] += removed
+                    document["metadata"]["removed"] = removed
                     document["metadata"]["words"] = words(text)
                 counts["kept"] += 1
                 counts["repaired"] += bool(document["metadata"]["repairs"])

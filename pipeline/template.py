@@ -39,8 +39,10 @@ def repeated(keys_per_document: Iterable[np.ndarray], min_documents: int) -> set
     return {int(v) for v in values[counts >= min_documents]}
 
 
-def strip_template(text: str, template: set[int], min_chars: int, min_words: int) -> tuple[str, list[dict]]:
-    """Remove template lines from a cleaned text; `line` in a removal is the line of the cleaned text.
+def strip_template(text: str, template: set[int], min_chars: int, min_words: int,
+                   removed: list[dict]) -> tuple[str, list[dict]]:
+    """Remove template lines from a cleaned text; returns the text and all removals, the earlier ones'
+    `at` moved to the new text. A new removal's `line` is its line in the cleaned text.
 
     A document that would drop below `min_words` keeps its text: lines it shares with others are then its
     content, not a template around it.
@@ -48,14 +50,19 @@ def strip_template(text: str, template: set[int], min_chars: int, min_words: int
     lines = text.split("\n")
     gone = {i for i, line in enumerate(lines) if len(line.strip()) >= min_chars and line_key(line) in template}
     if not gone:
-        return text, []
+        return text, removed
     kept: list[str] = []
+    position = []  # position[i]: where old line i's place is in the new text
     for i, line in enumerate(lines):
+        position.append(len(kept))
         if i not in gone and (line or (kept and kept[-1])):
             kept.append(line)
     while kept and not kept[-1]:
         kept.pop()
+    position.append(len(kept))
     result = "\n".join(kept)
     if words(result) < min_words:
-        return text, []
-    return result, [{"line": i, **RULE, "text": lines[i].strip()} for i in sorted(gone)]
+        return text, removed
+    moved = [{**entry, "at": min(position[min(entry["at"], len(lines))], len(kept))} for entry in removed]
+    added = [{"line": i, **RULE, "text": lines[i].strip(), "at": min(position[i], len(kept))} for i in sorted(gone)]
+    return result, sorted(moved + added, key=lambda entry: entry["at"])

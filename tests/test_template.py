@@ -22,14 +22,20 @@ def test_repeated_counts_documents_not_lines():
     assert repeated([], 3) == set()
 
 
-def test_strip_template_records_each_removal():
-    text, removed = strip_template(f"{BODY}\n\n{FOOTER}", {line_key(FOOTER)}, 12, 5)
-    assert text == BODY
-    assert removed == [{"line": 2, "rule": "repeated-across-documents", "class": "template", "text": FOOTER}]
+def test_strip_template_records_each_removal_and_moves_earlier_ones():
+    earlier = [{"line": 0, "rule": "title", "class": "metadata", "text": "Title", "at": 0},
+               {"line": 9, "rule": "share", "class": "share", "text": "Share", "at": 3}]
+    text, removed = strip_template(f"{FOOTER}\n\n{BODY}\n{BODY}", {line_key(FOOTER)}, 12, 5, earlier)
+    assert text == f"{BODY}\n{BODY}"
+    assert removed == [
+        {"line": 0, "rule": "title", "class": "metadata", "text": "Title", "at": 0},
+        {"line": 0, "rule": "repeated-across-documents", "class": "template", "text": FOOTER, "at": 0},
+        {"line": 9, "rule": "share", "class": "share", "text": "Share", "at": 1},
+    ]
 
 
 def test_strip_template_never_empties_a_document():
-    text, removed = strip_template(FOOTER, {line_key(FOOTER)}, 12, 5)
+    text, removed = strip_template(FOOTER, {line_key(FOOTER)}, 12, 5, [])
     assert text == FOOTER and removed == []
 
 

@@ -25,7 +25,7 @@ from pipeline.config import Config
 from pipeline.documents import atomic_write, write_jsonl
 from pipeline.sources import plan, scan
 from pipeline.storage import Locked, publish, run_lock, sweep_temporaries
-from pipeline.tasks import OUTPUTS, WriteCorpus, work
+from pipeline.tasks import PUBLISHED, WriteReport, work
 
 
 def prepare(seeds: Path, data: Path, config: Config) -> str:
@@ -66,12 +66,12 @@ def corpus(args: argparse.Namespace) -> int:
             sweep_temporaries(data)
             (work(str(data)) / "failed.txt").unlink(missing_ok=True)
             run_id = prepare(seeds, data, config)
-            task = WriteCorpus(data=str(data), seeds=str(seeds), run_id=run_id)
+            task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id)
             result = luigi.build([task], workers=args.workers, local_scheduler=True, detailed_summary=True,
                                  log_level="DEBUG" if args.verbose else "ERROR")
             if result.status not in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY):
                 return _failed(data, result.summary_text if args.verbose else "")
-            publish(data, run_id, OUTPUTS)
+            publish(data, run_id, PUBLISHED)
     except Locked as err:
         print(f"pipeline: {err}", file=sys.stderr)
         return 3

@@ -73,11 +73,15 @@ class Config:
         return asdict(self)
 
     def fingerprint(self) -> str:
-        """Hash of everything that changes cleaning output: settings, rules text, code and library versions."""
+        """Hash of everything that changes cleaning output: settings, rules text, the pipeline's own source
+        and library versions. Any of them changing gives every shard a new name: nothing stale is reused."""
+        source = hashlib.blake2b(digest_size=16)
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            source.update(path.read_bytes())
         parts = {
             "settings": {k: v for k, v in self.to_dict().items() if k != "rules"},
             "rules": Path(self.rules).read_text(),
-            "pipeline": __version__,
+            "pipeline": [__version__, source.hexdigest()],
             "libraries": {name: metadata.version(name) for name in LIBRARIES},
         }
         return hashlib.blake2b(json.dumps(parts, sort_keys=True).encode(), digest_size=8).hexdigest()

@@ -11,13 +11,15 @@ import contextlib
 import hashlib
 import heapq
 import json
+import os
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import luigi
 import numpy as np
 
-from pipeline import dedup, template
+from pipeline import dedup, report, template
 from pipeline.boilerplate import words
 from pipeline.clean import clean
 from pipeline.config import Config
@@ -25,6 +27,7 @@ from pipeline.documents import atomic_write, dumps, read_jsonl, write_jsonl
 from pipeline.sources import Seed
 
 OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")  # stats.json last: marks done
+PUBLISHED = (*OUTPUTS, "report.html", "report")  # what DATA/ links into the current run
 
 
 def work(data: str) -> Path:
@@ -228,3 +231,30 @@ class WriteCorpus(RunTask):
             kept_rows = np.array([i for i, path in enumerate(paths) if path not in dropped], dtype=np.uint64)
             result.append(pairs[np.isin(pairs[:, 0], kept_rows), 1])
         return result
+
+
+class WriteReport(RunTask):
+    """report.html and report/ beside the run's corpus: what was removed, folded together and rejected."""
+
+    def requires(self) -> dict:
+        return {"corpus": WriteCorpus(data=self.data, seeds=self.seeds, run_id=self.run_id), "shards": self.shards()}
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(work(self.data) / "out" / self.run_id / "report.html"))
+
+    def run(self) -> None:
+        outputs = {name: Path(target.path) for name, target in self.input()["corpus"].items()}
+        duplicates = list(read_jsonl(outputs["duplicates.jsonl"]))
+        dropped = {d["path"] for d in duplicates}
+        copies = {record["path"]: record["document"] for shard in self.input()["shards"]
+                  for record in read_jsonl(Path(shard["docs.jsonl"].path)) if record["path"] in dropped}
+        folder = Path(self.output().path).parent
+        report.write_report(folder / ".report.tmp.d", read_jsonl(outputs["corpus.jsonl"]), duplicates,
+                            list(read_jsonl(outputs["rejected.jsonl"])), json.loads(outputs["stats.json"].read_text()),
+                            copies)
+        staged = folder / ".report.tmp.d"
+        if (folder / "report").exists():
+            shutil.rmtree(folder / "report")
+        os.replace(staged / "report", folder / "report")
+        os.replace(staged / "report.html", self.output().path)  # last: its presence marks the report done
+        staged.rmdir()

@@ -1,0 +1,173 @@
+"""The audit report: a static, self-contained view of one run, split into pages so that it stays usable at
+100,000 documents (no page holds more than a hundred documents; the index searches a compact list).
+
+report.html    summary, removals per rule, encodings, search by path and filter by rule
+report/        docs-NNNN.html (cleaned text, removed lines struck through and labelled by rule),
+               clusters-NNNN.html (kept document and its copies side by side, differing words marked),
+               rejected-NNNN.html (inputs and reasons)
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+DOCS_PER_PAGE = 100
+CLUSTERS_PER_PAGE = 50
+REJECTED_PER_PAGE = 1000
+DIFF_WORDS = 3000
+
+STYLE = """
+body{font:15px/1.5 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222}
+h1,h2,h3{line-height:1.2} table{border-collapse:collapse} td,th{border:1px solid #ccc;padding:.2em .5em;
+vertical-align:top;text-align:left} .doc{border-top:2px solid #888;margin-top:2em}
+.meta{color:#555;font-size:90%} p{margin:.3em 0} .removed{color:#999}
+.rule{font-size:80%;background:#fde2e2;color:#900;border-radius:3px;padding:0 .3em;margin-left:.5em}
+mark{background:#fff3a3} .pair td{width:50%;font-size:90%} nav a{margin-right:1em} .alarm{color:#b00}
+"""
+SEARCH = """
+const index = JSON.parse(document.getElementById('index').textContent);
+const box = document.getElementById('q'), rule = document.getElementById('rule'), out = document.getElementById('hits');
+function show() {
+  const q = box.value.toLowerCase(), r = rule.value; out.replaceChildren();
+  let shown = 0, total = 0;
+  for (const [path, page, rules] of index) {
+    if ((q && !path.toLowerCase().includes(q)) || (r && !rules.includes(r))) continue;
+    total++; if (shown >= 200) continue; shown++;
+    const li = document.createElement('li'), a = document.createElement('a');
+    a.href = 'report/' + page + '#' + encodeURIComponent(path); a.textContent = path; li.append(a); out.append(li);
+  }
+  document.getElementById('count').textContent = total + ' documents' + (total > shown ? ' (first 200 shown)' : '');
+}
+box.addEventListener('input', show); rule.addEventListener('change', show); show();
+"""
+
+
+def write_report(folder: Path, corpus: Iterable[dict], duplicates: list[dict], rejected: list[dict],
+                 stats: dict, copies: dict[str, dict]) -> None:
+    """Write report.html and report/ into `folder` (the run's output folder). `corpus` is streamed once;
+    `copies` holds the dropped duplicates' documents by path, for the side-by-side view."""
+    pages = folder / "report"
+    pages.mkdir(parents=True, exist_ok=True)
+    wanted = {d["duplicate_of"] for d in duplicates}
+    kept_by_id: dict[str, dict] = {}
+    index: list[list] = []
+    for number, chunk in enumerate(_chunks(corpus, DOCS_PER_PAGE), start=1):
+        name = f"docs-{number:04d}.html"
+        _page(pages / name, f"Documents, page {number}", "".join(_document(doc) for doc in chunk))
+        for doc in chunk:
+            index.append([doc["metadata"]["path"], name, sorted({r["rule"] for r in doc["metadata"]["removed"]})])
+            if doc["id"] in wanted:
+                kept_by_id[doc["id"]] = doc
+    clusters: dict[str, list[dict]] = {}
+    for duplicate in duplicates:
+        clusters.setdefault(duplicate["duplicate_of"], []).append(duplicate)
+    cluster_pages = []
+    for number, chunk in enumerate(_chunks(sorted(clusters.items()), CLUSTERS_PER_PAGE), start=1):
+        name = f"clusters-{number:04d}.html"
+        cluster_pages.append(name)
+        body = "".join(_cluster(kept_by_id.get(kept_id), members, copies) for kept_id, members in chunk)
+        _page(pages / name, f"Duplicate clusters, page {number}", body)
+    rejected_pages = []
+    for number, chunk in enumerate(_chunks(rejected, REJECTED_PER_PAGE), start=1):
+        name = f"rejected-{number:04d}.html"
+        rejected_pages.append(name)
+        rows = "".join(f"<tr><td>{_e(r['path'])}</td><td>{_e(r['reason'])}</td></tr>" for r in chunk)
+        table = f"<table><tr><th>path</th><th>reason</th></tr>{rows}</table>"
+        _page(pages / name, f"Rejected inputs, page {number}", table)
+    _index(folder / "report.html", stats, index, len(clusters), cluster_pages, rejected_pages)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _page(path: Path, title: str, body: str, script: str = "") -> None:
+    nav = '<nav><a href="../report.html">summary</a></nav>' if path.parent.name == "report" else ""
+    path.write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+                    f"<style>{STYLE}</style></head><body>{nav}<h1>{_e(title)}</h1>{body}"
+                    f"{f'<script>{script}</script>' if script else ''}</body></html>\n", encoding="utf-8")
+
+
+def _document(doc: dict) -> str:
+    """One document: its metadata, then its lines with every removed line struck through in place."""
+    meta = doc["metadata"]
+    lines = doc["text"].split("\n") if doc["text"] else []
+    removed: dict[int, list[dict]] = {}
+    for entry in meta["removed"]:
+        removed.setdefault(min(entry.get("at", len(lines)), len(lines)), []).append(entry)
+    parts = []
+    for position in range(len(lines) + 1):
+        for entry in removed.get(position, []):
+            parts.append(f'<p class="removed"><del>{_e(entry["text"])}</del><span class="rule">'
+                         f'{_e(entry["rule"])} · {_e(entry["class"])}</span></p>')
+        if position < len(lines) and lines[position]:
+            parts.append(f"<p>{_e(lines[position])}</p>")
+    info = (f'<p class="meta">id {_e(doc["id"])} · title {_e(meta.get("title"))} ({_e(meta.get("title_source"))})'
+            f' · created {_e(doc["created"])} ({_e(meta.get("created_source"))}) · {_e(meta["format"])}, '
+            f'{_e(meta["encoding"])}{" · repairs: " + _e(", ".join(meta["repairs"])) if meta["repairs"] else ""}'
+            f' · {meta["words"]} words · {len(meta["removed"])} removed</p>')
+    return f'<section class="doc" id="{_e(meta["path"])}"><h2>{_e(meta["path"])}</h2>{info}{"".join(parts)}</section>'
+
+
+def _cluster(kept: dict | None, members: list[dict], copies: dict[str, dict]) -> str:
+    """A kept document and each copy side by side, the words they do not share marked."""
+    head = kept["metadata"]["path"] if kept else "?"
+    rows = []
+    for member in members:
+        copy = copies.get(member["path"])
+        left, right = _diff(kept["text"] if kept else "", copy["text"] if copy else "")
+        rows.append(f'<tr><th>kept: {_e(head)}</th><th>{_e(member["kind"])} duplicate: {_e(member["path"])} '
+                    f'(similarity {member["similarity"]})</th></tr>'
+                    f'<tr class="pair"><td>{left}</td><td>{right}</td></tr>')
+    return f'<section class="doc"><h2>{_e(head)}</h2><table>{"".join(rows)}</table></section>'
+
+
+def _diff(left: str, right: str) -> tuple[str, str]:
+    a, b = left.split()[:DIFF_WORDS], right.split()[:DIFF_WORDS]
+    out_a, out_b = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        words_a, words_b = _e(" ".join(a[i1:i2])), _e(" ".join(b[j1:j2]))
+        if tag == "equal":
+            out_a.append(words_a)
+            out_b.append(words_b)
+        else:
+            out_a.append(f"<mark>{words_a}</mark>" if words_a else "")
+            out_b.append(f"<mark>{words_b}</mark>" if words_b else "")
+    return " ".join(p for p in out_a if p), " ".join(p for p in out_b if p)
+
+
+def _index(path: Path, stats: dict, index: list[list], clusters: int, cluster_pages: list[str],
+           rejected_pages: list[str]) -> None:
+    rules = stats["removed_by_rule"]
+    summary = "".join(f"<tr><th>{name}</th><td>{stats[name]}</td></tr>"
+                      for name in ("read", "kept", "duplicates", "rejected", "repaired"))
+    rule_rows = "".join(f"<tr><td>{_e(rule)}</td><td>{count}</td></tr>" for rule, count in rules.items())
+    encodings = ", ".join(f"{_e(name)}: {count}" for name, count in stats["encodings"].items())
+    alarm = f'<p class="alarm">ALARM: {_e(stats["alarm"])}</p>' if stats.get("alarm") else ""
+    links = "".join(f'<a href="report/{name}">{name}</a> ' for name in cluster_pages) or "none"
+    rejected = "".join(f'<a href="report/{name}">{name}</a> ' for name in rejected_pages) or "none"
+    options = "".join(f'<option value="{_e(rule)}">{_e(rule)}</option>' for rule in rules)
+    data = json.dumps(index).replace("</", "<\\/")  # a path can never close the script element
+    body = (f"{alarm}<h2>Summary</h2><table>{summary}</table><p>Encodings: {encodings or 'none'}</p>"
+            f"<h2>Removals by rule</h2><table><tr><th>rule</th><th>lines</th></tr>{rule_rows}</table>"
+            f"<h2>Documents</h2><p><input id=q placeholder='search by path' size=40> "
+            f"<select id=rule><option value=''>any rule</option>{options}</select> <span id=count></span></p>"
+            f"<ul id=hits></ul><h2>Duplicate clusters ({clusters})</h2><p>{links}</p>"
+            f"<h2>Rejected inputs ({stats['rejected']})</h2><p>{rejected}</p>"
+            f'<script type="application/json" id="index">{data}</script>')
+    _page(path, f"Corpus report, run {stats['run']}", body, SEARCH)

@@ -23,13 +23,17 @@ from luigi.execution_summary import LuigiStatusCode
 
 from pipeline.config import Config
 from pipeline.documents import atomic_write, write_jsonl
+from pipeline.explain import explain
+from pipeline.progress import Progress
 from pipeline.sources import plan, scan
 from pipeline.storage import Locked, publish, run_lock, sweep_temporaries
 from pipeline.tasks import PUBLISHED, WriteReport, work
 
 
 def prepare(seeds: Path, data: Path, config: Config) -> str:
-    """Scan the seeds, write the content-addressed shard inputs and run file; return the run id."""
+    """Scan the seeds, write the content-addressed shard inputs and run file; return the run id.
+
+    The run file lists each shard with its digest and number of seeds."""
     fingerprint = config.fingerprint()
     _write_once(work(str(data)) / "config" / f"{fingerprint}.json", json.dumps(config.to_dict(), indent=2))
     found = scan(seeds, work(str(data)) / "manifest.jsonl", config.max_bytes)
@@ -40,8 +44,17 @@ def prepare(seeds: Path, data: Path, config: Config) -> str:
             write_jsonl(inputs, (seed.to_dict() for seed in members))
     listing = [[shard, digest] for shard, (digest, _) in shards.items()]
     run_id = hashlib.blake2b(json.dumps([fingerprint, listing]).encode(), digest_size=8).hexdigest()
-    _write_once(work(str(data)) / "runs" / f"{run_id}.json", json.dumps({"config": fingerprint, "shards": listing}))
+    sizes = [len(members) for _, members in shards.values()]
+    _write_once(work(str(data)) / "runs" / f"{run_id}.json",
+                json.dumps({"config": fingerprint, "shards": listing, "sizes": sizes}))
     return run_id
+
+
+def _progress(data: Path, run_id: str) -> Progress:
+    plan = json.loads((work(str(data)) / "runs" / f"{run_id}.json").read_text())
+    outputs = {work(str(data)) / "shards" / f"{shard:04d}-{digest}.docs.jsonl": size
+               for (shard, digest), size in zip(plan["shards"], plan["sizes"], strict=True)}
+    return Progress(outputs)
 
 
 def _write_once(path: Path, text: str) -> None:
@@ -67,8 +80,13 @@ def corpus(args: argparse.Namespace) -> int:
             (work(str(data)) / "failed.txt").unlink(missing_ok=True)
             run_id = prepare(seeds, data, config)
             task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id)
-            result = luigi.build([task], workers=args.workers, local_scheduler=True, detailed_summary=True,
-                                 log_level="DEBUG" if args.verbose else "ERROR")
+            progress = _progress(data, run_id)
+            progress.start()
+            try:
+                result = luigi.build([task], workers=args.workers, local_scheduler=True, detailed_summary=True,
+                                     log_level="DEBUG" if args.verbose else "ERROR")
+            finally:
+                progress.stop()
             if result.status not in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY):
                 return _failed(data, result.summary_text if args.verbose else "")
             publish(data, run_id, PUBLISHED)
@@ -94,6 +112,21 @@ def _failed(data: Path, details: str) -> int:
     return 1
 
 
+def explain_seed(args: argparse.Namespace) -> int:
+    """Print what the current run decided about one seed."""
+    data = Path(args.data)
+    if not (data / "stats.json").exists():
+        print(f"pipeline: no corpus in {args.data} yet; run `make corpus` first", file=sys.stderr)
+        return 2
+    given = Path(args.seed)
+    seeds = Path(args.seeds).resolve()
+    path = str(given.resolve().relative_to(seeds)) if given.exists() and seeds in given.resolve().parents \
+        else args.seed
+    for line in explain(data, path):
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,8 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--config", help="TOML file overriding pipeline/settings.toml")
     run.add_argument("--verbose", action="store_true", help="show Luigi's own log")
     run.add_argument("--wait", action="store_true", help="wait for another run on DATA to end instead of refusing")
+    why = commands.add_parser("explain", help="print everything decided about one seed in the current run")
+    why.add_argument("seed", help="seed path, relative to SEEDS or as a file path under it")
+    why.add_argument("--seeds", default="seeds", help="folder of seed files (default: seeds)")
+    why.add_argument("--data", default="data", help="output folder (default: data)")
     args = parser.parse_args(argv)
-    return corpus(args)
+    return corpus(args) if args.command == "corpus" else explain_seed(args)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ import itertools
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pipeline import metadata
@@ -56,8 +57,22 @@ class Label:
     cls: str
 
 
+@dataclass(frozen=True)
+class Rules:
+    """The rules of a file, and the largest word limit among them: longer lines need no search at all."""
+
+    rules: tuple[Rule, ...]
+    longest: int
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
 @cache
-def load_rules(path: str) -> tuple[Rule, ...]:
+def load_rules(path: str) -> Rules:
     """Parse and compile the rules file; raises ValueError naming the bad rule."""
     rules = []
     for entry in tomllib.loads(Path(path).read_text())["rule"]:
@@ -69,15 +84,17 @@ def load_rules(path: str) -> tuple[Rule, ...]:
                               entry.get("max_words", DEFAULT_MAX_WORDS)))
         except (KeyError, re.error, ValueError) as err:
             raise ValueError(f"rule {entry.get('name', '?')!r} in {path}: {err}") from err
-    return tuple(rules)
+    return Rules(tuple(rules), max((rule.max_words for rule in rules), default=0))
 
 
+@lru_cache(maxsize=1 << 16)
 def words(line: str) -> int:
     """Words in a line; in scripts written without spaces (Chinese, Japanese), two characters count as one."""
     count = len(WORD.findall(line))
     return count if line.isascii() else count + len(UNSPACED.findall(line)) // 2
 
 
+@lru_cache(maxsize=1 << 16)
 def is_sentence(line: str) -> bool:
     return bool(SENTENCE_END.search(line.rstrip()))
 
@@ -88,16 +105,15 @@ def is_prose(line: str, min_words: int) -> bool:
     return (count >= min_words and is_sentence(line)) or count >= 3 * min_words
 
 
-def match_rule(line: str, rules: tuple[Rule, ...]) -> Rule | None:
+def match_rule(line: str, rules: Rules) -> Rule | None:
     """The first rule whose pattern matches the trimmed line and whose word limit the line fits."""
     key = line.strip(EDGE_PUNCT).casefold()
     if not key:
         return None
     count = words(key)
-    for rule in rules:
-        if count <= rule.max_words and rule.pattern.search(key):
-            return rule
-    return None
+    if count > rules.longest:
+        return None
+    return next((rule for rule in rules if count <= rule.max_words and rule.pattern.search(key)), None)
 
 
 @cache
@@ -161,7 +177,7 @@ def _short_sentence(line: str) -> bool:
     return is_sentence(line) and words(line) >= 3
 
 
-def classify(lines: list[str], rules: tuple[Rule, ...], prose_min_words: int = 8,
+def classify(lines: list[str], rules: Rules, prose_min_words: int = 8,
              trim: bool = True) -> list[Label | None]:
     """A label for every line that is boilerplate, None for every line kept.
 
@@ -249,6 +265,8 @@ def _mark_repeats(lines: list[str], labels: list[Label | None], prose: list[bool
 
 def _mark_banners(lines: list[str], labels: list[Label | None]) -> None:
     """Lines in another script than the document's, carrying a phone number or beside such a line."""
+    if not any(PHONE.search(line) for line in lines):  # every banner carries a number: nothing to look at
+        return
     scripts = [line_scripts(line) for line in lines]
     totals: dict[str, int] = {}
     for counts in scripts:

@@ -58,6 +58,7 @@ PUNCTUATION = frozenset("€‚„…†‡‰‹›‘’“”•–—™¡¢
 AS_CP1252 = frozenset(("latin-1", "iso8859-1", "ascii", "us-ascii"))
 # Share of C0 control characters (other than tab and line breaks) above which decoded bytes are not text;
 # C1 controls are left to repair: they are what mojibake leaves behind.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_CONTROL_SHARE = 0.02
 MIN_CONTROLS = 8
 
@@ -164,7 +165,7 @@ def _decode_keep_truncated(data: bytes, encoding: str) -> Decoded:
 def _checked(decoded: Decoded) -> Decoded:
     """Refuse decoded text that is mostly control characters: a binary file that happened to decode."""
     sample = decoded.text[:100_000]
-    controls = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f") or ch == "\x7f")
+    controls = len(CONTROLS.findall(sample))
     if controls > max(MIN_CONTROLS, MAX_CONTROL_SHARE * len(sample)):
         raise NotText("binary file (control characters)")
     return decoded

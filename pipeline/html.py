@@ -187,17 +187,17 @@ def _blocks(root: Tag) -> list[str]:
 
 def _metadata(soup: BeautifulSoup) -> dict:
     """Title, date, language and canonical URL from JSON-LD, Open Graph, <time>, <h1> and <title>."""
-    ld = _json_ld(soup)
+    ld, metas = _json_ld(soup), _meta_index(soup)
     h1 = soup.find("h1")
     page_title = soup.title.string if soup.title else None
-    titles = (("JSON-LD headline", ld.get("headline")), ("og:title", _meta(soup, "og:title")),
+    titles = (("JSON-LD headline", ld.get("headline")), ("og:title", metas.get("og:title")),
               ("<h1>", h1.get_text(" ", strip=True) if h1 else None),
               ("<title>", TITLE_SUFFIX.sub("", page_title.strip()) if page_title else None))
     title_source, title = next(((name, value) for name, value in titles if isinstance(value, str) and value.strip()),
                                (None, None))
     created, created_source = None, None
     for name, raw in (("JSON-LD datePublished", ld.get("datePublished")),
-                      ("article:published_time", _meta(soup, "article:published_time")),
+                      ("article:published_time", metas.get("article:published_time")),
                       ("<time datetime>", _time_datetime(soup))):
         created = metadata.find_date(str(raw)) if raw else None
         if created:
@@ -213,9 +213,14 @@ def _metadata(soup: BeautifulSoup) -> dict:
             "url": url or None, "body": body if isinstance(body, str) else None}
 
 
-def _meta(soup: BeautifulSoup, name: str) -> str | None:
-    tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-    return tag.get("content") if isinstance(tag, Tag) else None
+def _meta_index(soup: BeautifulSoup) -> dict[str, str]:
+    """<meta property|name=... content=...> of the page, first one of each name, in one pass."""
+    index: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key, content = tag.get("property") or tag.get("name"), tag.get("content")
+        if isinstance(key, str) and isinstance(content, str):
+            index.setdefault(key, content)
+    return index
 
 
 def _time_datetime(soup: BeautifulSoup) -> str | None:

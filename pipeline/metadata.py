@@ -41,6 +41,7 @@ DATE_PREFIX = re.compile(
     r"^\s*(?:date|published|posted|datum|fecha)?\s*:?\s*(\d{4}-\d{2}-\d{2})\b[\s:|-]*", re.IGNORECASE
 )
 WORD = re.compile(r"\w+")
+DIGIT = re.compile(r"\d")
 HEADLINE_END = re.compile(r"[.,;:]$")
 
 
@@ -68,11 +69,13 @@ def find_date(text: str) -> str | None:
 
 def has_date(text: str) -> bool:
     """A full date or a month-and-year ("July 2025")."""
-    return find_date(text) is not None or MONTH_YEAR.search(text) is not None
+    return bool(DIGIT.search(text)) and (find_date(text) is not None or MONTH_YEAR.search(text) is not None)
 
 
 def is_date_line(text: str) -> bool:
     """A line that is mostly a date or timestamp, possibly with a short source name: a dateline."""
+    if not DIGIT.search(text):  # every date and time has a digit
+        return False
     rest, found = text, 0
     for pattern in (ISO, MONTH_DAY_YEAR, DAY_MONTH_YEAR, DOTTED, MONTH_YEAR, TIME):
         rest, count = pattern.subn(" ", rest)

@@ -2,6 +2,7 @@
 SEEDS ?= seeds
 DATA ?= data
 WORKERS ?= 2
+SCHEDULER ?=
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -17,7 +18,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 corpus: $(STAMP)
-	$(PY) -m pipeline corpus --seeds '$(SEEDS)' --data '$(DATA)' --workers $(WORKERS)
+	$(PY) -m pipeline corpus --seeds '$(SEEDS)' --data '$(DATA)' --workers $(WORKERS) \
+		$(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,7 @@ start, 3 when another run holds DATA's lock.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -75,19 +76,30 @@ def corpus(args: argparse.Namespace) -> int:
         return 2
     try:
         config = Config.load(Path(args.config) if args.config else None)
-        with run_lock(data, wait=args.wait):
-            sweep_temporaries(data)
+        # Under a central scheduler several workers share DATA on purpose: luigid hands each task to one
+        # of them, and content-addressed outputs make the work safe to share; the local lock is for local runs.
+        lock = contextlib.nullcontext() if args.scheduler else run_lock(data, wait=args.wait)
+        with lock:
+            sweep_temporaries(data, older_than=86_400 if args.scheduler else 0)
             (work(str(data)) / "failed.txt").unlink(missing_ok=True)
             run_id = prepare(seeds, data, config)
             task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id)
             progress = _progress(data, run_id)
             progress.start()
+            ran = _count_tasks() if args.scheduler else []
             try:
-                result = luigi.build([task], workers=args.workers, local_scheduler=True, detailed_summary=True,
-                                     log_level="DEBUG" if args.verbose else "ERROR")
+                while True:
+                    result = luigi.build([task], workers=args.workers, detailed_summary=True,
+                                         log_level="DEBUG" if args.verbose else "ERROR", **_scheduler(args.scheduler))
+                    # Under luigid a worker may run out of tasks while another still runs the last ones.
+                    if task.complete() or result.status in FAILED or not args.scheduler:
+                        break
+                    time.sleep(2)
             finally:
                 progress.stop()
-            if result.status not in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY):
+            if args.scheduler:
+                print(f"pipeline: this worker ran {len(ran)} task(s)", file=sys.stderr)
+            if not task.complete():
                 return _failed(data, result.summary_text if args.verbose else "")
             publish(data, run_id, PUBLISHED)
     except Locked as err:
@@ -101,6 +113,24 @@ def corpus(args: argparse.Namespace) -> int:
             f"rejected {stats['rejected']} in {time.monotonic() - started:.1f} s")
     print(line + (f" — ALARM: {stats['alarm']}" if stats["alarm"] else ""))
     return 0
+
+
+FAILED = (LuigiStatusCode.FAILED, LuigiStatusCode.FAILED_AND_SCHEDULING_FAILED, LuigiStatusCode.SCHEDULING_FAILED)
+
+
+def _scheduler(address: str | None) -> dict:
+    """luigi.build's scheduler settings: in-process by default, else the central luigid at host:port."""
+    if not address:
+        return {"local_scheduler": True}
+    host, _, port = address.rpartition(":")
+    return {"local_scheduler": False, "scheduler_host": host or "localhost", "scheduler_port": int(port)}
+
+
+def _count_tasks() -> list[str]:
+    """Task ids this process runs (events fire in-process when each worker process runs one worker)."""
+    ran: list[str] = []
+    luigi.Task.event_handler(luigi.Event.SUCCESS)(lambda task: ran.append(task.task_id))
+    return ran
 
 
 def _failed(data: Path, details: str) -> int:
@@ -137,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--config", help="TOML file overriding pipeline/settings.toml")
     run.add_argument("--verbose", action="store_true", help="show Luigi's own log")
     run.add_argument("--wait", action="store_true", help="wait for another run on DATA to end instead of refusing")
+    run.add_argument("--scheduler", metavar="HOST:PORT", help="work for a central luigid instead of a local scheduler")
     why = commands.add_parser("explain", help="print everything decided about one seed in the current run")
     why.add_argument("seed", help="seed path, relative to SEEDS or as a file path under it")
     why.add_argument("--seeds", default="seeds", help="folder of seed files (default: seeds)")

@@ -7,9 +7,11 @@ folder with one rename, and `DATA/corpus.jsonl` (and its siblings) are fixed lin
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,12 +45,15 @@ def run_lock(data: Path, wait: bool = False) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def sweep_temporaries(data: Path) -> int:
-    """Delete temporary files that killed runs left behind (only ever called under the lock)."""
-    swept = 0
+def sweep_temporaries(data: Path, older_than: float = 0.0) -> int:
+    """Delete temporary files that killed runs left behind. Under the lock every one is stale; with workers
+    of a central scheduler sharing DATA, only those older than `older_than` seconds are."""
+    swept, cutoff = 0, time.time() - older_than
     for path in data.rglob(".*.tmp"):
-        path.unlink(missing_ok=True)
-        swept += 1
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime <= cutoff:
+                path.unlink()
+                swept += 1
     return swept
 
 

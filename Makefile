@@ -8,7 +8,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: corpus test bench lint clean
+N ?= 10000
+
+.PHONY: corpus test bench bench-scale lint clean
 
 # The venv is rebuilt whenever pyproject.toml is newer than the last install.
 $(STAMP): pyproject.toml
@@ -28,6 +30,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]' || echo "trafilatura not installed: benchmark runs without it"
 	$(PY) -m pipeline.bench $(if $(AEB),--aeb $(AEB))
+
+bench-scale: $(STAMP)
+	$(PY) -m pipeline.bench --scale $(N) $(if $(AEB),--aeb $(AEB))
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -27,7 +27,7 @@ from pipeline.documents import atomic_write, write_jsonl
 from pipeline.explain import explain
 from pipeline.progress import Progress
 from pipeline.sources import plan, scan
-from pipeline.storage import Locked, publish, run_lock, sweep_temporaries
+from pipeline.storage import Locked, prune, publish, run_lock, sweep_temporaries
 from pipeline.tasks import PUBLISHED, WriteReport, work
 
 
@@ -53,7 +53,7 @@ def prepare(seeds: Path, data: Path, config: Config) -> str:
 
 def _progress(data: Path, run_id: str) -> Progress:
     plan = json.loads((work(str(data)) / "runs" / f"{run_id}.json").read_text())
-    outputs = {work(str(data)) / "shards" / f"{shard:04d}-{digest}.docs.jsonl": size
+    outputs = {work(str(data)) / "shards" / f"{shard:04d}-{plan['config']}-{digest}.docs.jsonl": size
                for (shard, digest), size in zip(plan["shards"], plan["sizes"], strict=True)}
     return Progress(outputs)
 
@@ -102,6 +102,10 @@ def corpus(args: argparse.Namespace) -> int:
             if not task.complete():
                 return _failed(data, result.summary_text if args.verbose else "")
             publish(data, run_id, PUBLISHED)
+            if not args.scheduler:
+                plan = json.loads((work(str(data)) / "runs" / f"{run_id}.json").read_text())
+                prune(data, {f"{shard:04d}-{plan['config']}-{digest}" for shard, digest in plan["shards"]}
+                      | {f"{shard:04d}-{digest}" for shard, digest in plan["shards"]})
     except Locked as err:
         print(f"pipeline: {err}", file=sys.stderr)
         return 3

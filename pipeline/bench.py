@@ -12,6 +12,9 @@ import gzip
 import json
 import random
 import re
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -22,7 +25,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHash, MinHashLSH
 
-from pipeline import dedup
+from pipeline import dedup, synth
 from pipeline.__main__ import main as pipeline_main
 from pipeline.config import Config
 from pipeline.decode import decode
@@ -242,6 +245,57 @@ def bench_html(aeb: Path) -> None:
         print(row(name, *figures, "         |"))
 
 
+def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2) -> None:
+    """Issue 9: a generated folder of N realistic seeds: a full run, a rerun with nothing new, a rerun after
+    adding 1% new seeds, and the plain by-hand way side by side."""
+    with tempfile.TemporaryDirectory() as tmp:
+        seeds, data = Path(tmp) / "seeds", Path(tmp) / "data"
+        size = synth.generate(seeds, documents, aeb)
+        command = [sys.executable, "-m", "pipeline", "corpus", "--seeds", str(seeds), "--data", str(data),
+                   "--workers", str(workers)]
+        full, full_rss = _timed(command)
+        again, _ = _timed(command)
+        added = max(1, documents // 100)
+        size_added = synth.generate(seeds, added, aeb, start=documents)
+        incremental, incremental_rss = _timed(command)
+        hand, hand_rss = _timed([sys.executable, "-c", f"from pipeline.bench import by_hand; by_hand({str(seeds)!r})"])
+    megabytes = size / 1e6
+    print(f"\n## Scale: {documents} generated seeds ({megabytes:.0f} MB, ~{size // documents} bytes each), "
+          f"{workers} workers")
+    print("| way | documents/s | MB/s | peak RSS | rerun, nothing new | rerun, +1% new seeds |")
+    print("|---|---|---|---|---|---|")
+    print(f"| this pipeline (all cleaning, dedup, report) | {documents / full:.0f} | {megabytes / full:.2f} | "
+          f"{full_rss:.0f} MB | {again:.1f} s | {incremental:.1f} s ({added} seeds, "
+          f"{incremental / full:.1%} of a full run; peak {incremental_rss:.0f} MB) |")
+    print(f"| by hand: read, ftfy, MinHash.update_batch, MinHashLSH(0.8) | {(documents + added) / hand:.0f} | "
+          f"{(size + size_added) / 1e6 / hand:.2f} | {hand_rss:.0f} MB | (all again) | (all again) |")
+
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Seconds a command took, and the peak RSS (MB) of its largest process."""
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=Path(__file__).parent.parent)
+    if done.returncode:
+        raise SystemExit(f"bench: {' '.join(command[:4])} failed: {done.stderr[-500:]}")
+    elapsed = time.perf_counter() - started
+    peak = float(done.stderr.rsplit("peak-rss ", 1)[1].split()[0]) if "peak-rss " in done.stderr else 0.0
+    return elapsed, max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
+def by_hand(folder: str) -> None:
+    """The plain way, in one process: read each file, ftfy.fix_text, MinHash.update_batch over word 5-grams,
+    MinHashLSH(threshold=0.8). Prints its own peak RSS for the caller."""
+    import ftfy
+
+    lsh = MinHashLSH(threshold=0.8, num_perm=128)
+    for index, path in enumerate(sorted(p for p in Path(folder).rglob("*") if p.is_file())):
+        words = ftfy.fix_text(path.read_bytes().decode("utf-8", "replace")).split()
+        sketch = MinHash(num_perm=128)
+        sketch.update_batch([" ".join(words[i : i + 5]).encode() for i in range(len(words) - 4)])
+        lsh.insert(index, sketch)
+    print(f"peak-rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
+
+
 BENCHES = {"text": bench_text, "html": bench_html, "decode": bench_decode, "dedup": bench_dedup}
 
 
@@ -249,7 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--aeb", type=Path, default=DEFAULT_AEB, help="article-extraction-benchmark folder")
     parser.add_argument("--only", default=",".join(BENCHES), help=f"comma-separated subset of {','.join(BENCHES)}")
+    parser.add_argument("--scale", type=int, metavar="N", help="instead: the scale benchmark on N generated seeds")
     args = parser.parse_args(argv)
+    if args.scale:
+        bench_scale(args.aeb, args.scale)
+        return 0
     for name in args.only.split(","):
         BENCHES[name](args.aeb)
     return 0

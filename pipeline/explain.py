@@ -18,7 +18,8 @@ def explain(data: Path, path: str) -> Iterator[str]:
     digest = dict(plan["shards"]).get(shard_of(path, config["shards"]))
     record = None
     if digest:
-        shard = data / "work" / "shards" / f"{shard_of(path, config['shards']):04d}-{digest}.docs.jsonl"
+        name = f"{shard_of(path, config['shards']):04d}-{plan['config']}-{digest}.docs.jsonl"
+        shard = data / "work" / "shards" / name
         record = next((r for r in read_jsonl(shard) if r["path"] == path), None)
     if record is None:
         yield f"{path}: not an input of the current run ({run})"

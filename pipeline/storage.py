@@ -74,6 +74,14 @@ def publish(data: Path, run_id: str, names: tuple[str, ...]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def prune(data: Path, keep: set[str]) -> None:
+    """Delete shard inputs and outputs that the current run does not use (called under the lock)."""
+    for folder in (data / "work" / "shards", data / "work" / "inputs"):
+        for path in folder.glob("*"):
+            if path.name.split(".", 1)[0] not in keep:
+                path.unlink(missing_ok=True)
+
+
 def _link(path: Path, target: Path) -> None:
     temporary = path.with_name(f".{path.name}.link.tmp")
     temporary.unlink(missing_ok=True)

@@ -55,10 +55,10 @@ def clean_seed(root: Path, seed: Seed, config: Config) -> dict:
         return {"path": seed.path, "rejected": seed.rejected}
     try:
         outcome = clean(seed.path, read_seed(root, seed, config.max_bytes), config)
-    except OSError as err:
-        return {"path": seed.path, "rejected": f"unreadable: {err.strerror or err}"}
+    except OSError as err:  # transient: the next run reads the file again
+        return {"path": seed.path, "rejected": f"unreadable: {err.strerror or err}", "transient": True}
     except ValueError as err:
-        return {"path": seed.path, "rejected": str(err)}
+        return {"path": seed.path, "rejected": str(err), "transient": True}
     except Exception as err:  # a bug must cost one document, not the batch; the reason says which
         return {"path": seed.path, "rejected": f"internal error while cleaning: {type(err).__name__}: {err}"}
     if outcome.document is None:
@@ -87,14 +87,21 @@ class CleanShard(PipelineTask):
     digest = luigi.Parameter()
 
     def output(self) -> dict[str, luigi.LocalTarget]:
-        stem = work(self.data) / "shards" / f"{self.shard:04d}-{self.digest}"
+        stem = work(self.data) / "shards" / f"{self.shard:04d}-{self.config}-{self.digest}"
         kinds = ("sigs.npy", "shingles.npy", "lines.npy", "keys.jsonl", "docs.jsonl")
         return {kind: luigi.LocalTarget(f"{stem}.{kind}") for kind in kinds}
 
     def run(self) -> None:
         config = load_config(self.data, self.config)
         inputs = work(self.data) / "inputs" / f"{self.shard:04d}-{self.digest}.jsonl"
-        records = [clean_seed(Path(self.seeds), Seed(**entry), config) for entry in read_jsonl(inputs)]
+        earlier = self._earlier_records()
+        records = []
+        for entry in read_jsonl(inputs):
+            seed = Seed(**entry)
+            done = earlier.get(seed.path)
+            if seed.sha256 is None or done is None or done.get("sha256") != seed.sha256 or done.get("transient"):
+                done = {**clean_seed(Path(self.seeds), seed, config), "sha256": seed.sha256}
+            records.append(done)
         documents = [record["document"] for record in records if "document" in record]
         tokens = [dedup.tokens(document["text"]) for document in documents]
         shingle_sets = dedup.shingle_hashes_many(tokens, config.dedup.shingle_words, config.dedup.short_words)
@@ -112,6 +119,14 @@ class CleanShard(PipelineTask):
             np.save(handle, np.array(line_keys, dtype=np.uint64).reshape(-1, 2), allow_pickle=False)
         write_jsonl(Path(outputs["keys.jsonl"].path), keys)
         write_jsonl(Path(outputs["docs.jsonl"].path), records)  # last: its presence marks the shard done
+
+
+    def _earlier_records(self) -> dict[str, dict]:
+        """This shard's documents from its previous version under the same settings, by path: a seed whose
+        bytes have not changed is not cleaned again when new seeds land in its shard."""
+        pattern = f"{self.shard:04d}-{self.config}-*.docs.jsonl"
+        versions = sorted(work(self.data).joinpath("shards").glob(pattern), key=lambda p: p.stat().st_mtime)
+        return {record["path"]: record for record in read_jsonl(versions[-1])} if versions else {}
 
 
 class RunTask(PipelineTask):

@@ -181,3 +181,28 @@ def test_an_unusual_share_of_duplicates_raises_the_alarm(tmp_path, capsys):
     stats = json.loads((data / "stats.json").read_text())
     assert stats["alarm"] and "75%" in stats["alarm"]
     assert "ALARM" in capsys.readouterr().out
+
+
+def test_a_new_seed_does_not_make_its_shard_clean_old_seeds_again(tmp_path, monkeypatch):
+    import pipeline.tasks as tasks
+
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    settings = tmp_path / "one-shard.toml"
+    settings.write_text("shards = 1\n")
+    assert run(seeds, data, "--config", str(settings)) == 0
+    cleaned: list[str] = []
+    real = tasks.clean_seed
+
+    def counting(root, seed, config):
+        cleaned.append(seed.path)
+        return real(root, seed, config)
+
+    monkeypatch.setattr(tasks, "clean_seed", counting)
+    (seeds / "new.txt").write_text(ARTICLE)
+    assert run(seeds, data, "--config", str(settings)) == 0
+    assert cleaned == ["new.txt"]
+    full = tmp_path / "full"
+    monkeypatch.setattr(tasks, "clean_seed", real)
+    assert run(seeds, full, "--config", str(settings)) == 0
+    assert (data / "corpus.jsonl").read_bytes() == (full / "corpus.jsonl").read_bytes()
+    assert len(list((data / "work" / "shards").glob("*.docs.jsonl"))) == 1  # the old version was pruned

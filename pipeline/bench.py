@@ -163,7 +163,7 @@ def bench_dedup(aeb: Path, documents: int = 20_000, seed: int = 7) -> None:
           f"{warm:.0f} docs/s with the word-hash cache warm (target >= 5,000; datasketch MinHash.bulk + xxh32 "
           f"here: {bulk:.0f} docs/s)")
     print(f"end to end from text:            {len(texts) / (signed - started):>8.0f} docs/s (tokenising included)")
-    print(f"LSH insert + query + exact confirmation ({bands} bands x {rows} rows): {indexed:.2f} s "
+    print(f"LSH banding + exact confirmation ({bands} bands x {rows} rows): {indexed:.2f} s "
           f"for {len(texts)} documents")
     print(f"pair precision {hit / len(found) if found else 1:.3f}, recall {hit / len(truth) if truth else 1:.3f} "
           f"(target precision 1.00, recall >= 0.95); datasketch threshold= default banding: recall {default:.3f}")
@@ -210,7 +210,7 @@ def _exact_pairs(hashes: list[np.ndarray], threshold: float) -> set[tuple[int, i
 
 
 def _default_lsh_recall(signatures: np.ndarray, truth: set, threshold: float, num_perm: int) -> float:
-    """Recall of datasketch's own banding for `threshold=`, for comparison with the explicit banding."""
+    """Recall of datasketch's MinHashLSH with its own banding for `threshold=`, beside the explicit banding."""
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     found = set()
     for i in range(len(signatures)):

@@ -1,9 +1,10 @@
 """Exact and near-duplicate detection: shingles, MinHash signatures, LSH bands, clusters.
 
-Signatures are datasketch's own ("affine32" scheme, its permutations), computed for many documents at
-once with numpy; LSH banding is chosen from the threshold for recall; every candidate pair is confirmed by
-its estimated Jaccard, and clusters never chain: a document joins a cluster only if it is similar to the
-cluster's kept document itself.
+Signatures are datasketch's own ("affine32" scheme, its permutations; each row is a LeanMinHash), computed
+for many documents at once with numpy. Banding is chosen from the threshold for recall, and each band is
+bucketed on its own (the buckets are exactly those of datasketch's MinHashLSH with the same bands, as a
+test shows), so bands can run as separate tasks. Every candidate pair is confirmed, and clusters never
+chain: a document joins a cluster only if it is similar to the cluster's kept document itself.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import xxhash
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash
 
 SCHEME = "affine32"
 SEED = 1
@@ -173,7 +174,7 @@ class Similarity:
     """How two documents compare: exact Jaccard of their shingle sets when those are at hand (candidate
     pairs from LSH are then confirmed exactly), else the MinHash estimate."""
 
-    def __init__(self, signatures: np.ndarray, shingle_sets: Sequence[np.ndarray] | None = None) -> None:
+    def __init__(self, signatures: np.ndarray | None, shingle_sets: Sequence[np.ndarray] | None = None) -> None:
         self.signatures = signatures
         self.sets = shingle_sets
 
@@ -211,22 +212,85 @@ class Duplicate:
                 "kind": self.kind}
 
 
+def representatives(entries: Sequence[Entry]) -> tuple[dict[int, tuple[int, float, str]], list[int]]:
+    """Exact duplicates (same normalised text) folded into their kept copy; the kept copies in keep order."""
+    dropped: dict[int, tuple[int, float, str]] = {}
+    heads: dict[str, int] = {}
+    for i in sorted(range(len(entries)), key=lambda i: priority(entries[i])):
+        head = heads.setdefault(entries[i].exact, i)
+        if head != i:
+            dropped[i] = (head, 1.0, "exact")
+    return dropped, sorted(set(heads.values()), key=lambda i: priority(entries[i]))
+
+
+def band_pairs(band: np.ndarray, items: Sequence[int], star_above: int = 64) -> np.ndarray:
+    """Candidate pairs among `items` whose signatures agree on one band (the columns given): one LSH band's
+    buckets, as datasketch's MinHashLSH(params=(bands, rows)) forms them. A bucket larger than `star_above`
+    pairs each member with its first one only, so that one common band value cannot explode into
+    millions of pairs."""
+    items = np.asarray(items, dtype=np.int64)
+    if len(items) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    rows = np.ascontiguousarray(band[items]).view(np.dtype((np.void, band.shape[1] * band.itemsize))).ravel()
+    _, bucket, counts = np.unique(rows, return_inverse=True, return_counts=True)
+    order = np.argsort(bucket.ravel(), kind="stable")
+    pairs = []
+    start = 0
+    for count in counts:
+        members = items[order[start : start + count]]
+        start += count
+        if count > star_above:
+            pairs.append(np.stack([np.full(count - 1, members[0]), members[1:]], axis=1))
+        elif count > 1:
+            left, right = np.triu_indices(count, k=1)
+            pairs.append(np.stack([members[left], members[right]], axis=1))
+    return np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.int64)
+
+
+def candidate_pairs(signatures: np.ndarray, items: Sequence[int], threshold: float) -> np.ndarray:
+    """Distinct pairs sharing a bucket in any band, with the banding chosen for `threshold`."""
+    count, rows = bands(threshold, signatures.shape[1])
+    found = [band_pairs(signatures[:, k * rows : (k + 1) * rows], items) for k in range(count)]
+    return _distinct_pairs(found)
+
+
+def _distinct_pairs(found: Sequence[np.ndarray]) -> np.ndarray:
+    pairs = np.concatenate([np.zeros((0, 2), dtype=np.int64), *found])
+    return np.unique(np.sort(pairs, axis=1), axis=0) if len(pairs) else pairs
+
+
 def find_duplicates(entries: Sequence[Entry], signatures: np.ndarray, threshold: float,
                     shingle_sets: Sequence[np.ndarray] | None = None) -> list[Duplicate]:
     """Every dropped document with the kept one it duplicates; independent of input order.
 
     With `shingle_sets` (sorted distinct hashes per document) every similarity is exact."""
-    compare = Similarity(signatures, shingle_sets)
-    order = sorted(range(len(entries)), key=lambda i: priority(entries[i]))
-    dropped: dict[int, tuple[int, float, str]] = {}
-    heads: dict[str, int] = {}
-    for i in order:  # exact duplicates: same normalised text
-        head = heads.setdefault(entries[i].exact, i)
-        if head != i:
-            dropped[i] = (head, 1.0, "exact")
-    representatives = sorted(set(heads.values()), key=lambda i: priority(entries[i]))
-    components = _candidate_components(representatives, signatures, threshold, compare)
-    for members in components:  # leader clustering inside each union-find component: no chaining
+    dropped, reps = representatives(entries)
+    pairs = candidate_pairs(signatures, reps, threshold)
+    return cluster(entries, dropped, pairs, Similarity(signatures, shingle_sets), threshold)
+
+
+def cluster(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]], pairs: np.ndarray,
+            compare: Similarity, threshold: float) -> list[Duplicate]:
+    """Confirm candidate pairs, union-find them into components, and inside each component let documents,
+    in keep order, join the kept document they are most similar to, only if that similarity itself reaches
+    the threshold: A≈B and B≈C never fold C into A."""
+    dropped = dict(dropped)
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        parent.setdefault(i, i)
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in _distinct_pairs([pairs]).tolist():
+        if compare(i, j) >= threshold:
+            parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in list(parent):
+        groups.setdefault(find(i), []).append(i)
+    for members in groups.values():
         leaders: list[int] = []
         for i in sorted(members, key=lambda m: priority(entries[m])):
             scored = [(compare(i, lead), lead) for lead in leaders]
@@ -245,38 +309,10 @@ def find_duplicates(entries: Sequence[Entry], signatures: np.ndarray, threshold:
 
 def confirmed_pairs(items: Sequence[int], signatures: np.ndarray, threshold: float,
                     compare: Similarity | None = None) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, similarity) that share an LSH bucket and whose similarity reaches the threshold."""
+    """Pairs (i, j, similarity), i < j, that share an LSH bucket and whose similarity reaches the threshold."""
     compare = compare or Similarity(signatures)
-    num_perm = signatures.shape[1]
-    lsh = MinHashLSH(num_perm=num_perm, params=bands(threshold, num_perm))
-    pairs = []
-    for i in items:
-        sketch = lean(signatures[i])
-        for j in lsh.query(sketch):
-            score = compare(i, j)
-            if score >= threshold:
-                pairs.append((j, i, score))
-        lsh.insert(i, sketch, check_duplication=False)
-    return pairs
-
-
-def _candidate_components(items: list[int], signatures: np.ndarray, threshold: float,
-                          compare: Similarity) -> list[list[int]]:
-    """Union-find over confirmed pairs; only components with more than one member."""
-    parent = {i: i for i in items}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j, _ in confirmed_pairs(items, signatures, threshold, compare):
-        parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in items:
-        groups.setdefault(find(i), []).append(i)
-    return [members for members in groups.values() if len(members) > 1]
+    scored = ((i, j, compare(i, j)) for i, j in candidate_pairs(signatures, list(items), threshold).tolist())
+    return [(i, j, score) for i, j, score in scored if score >= threshold]
 
 
 def expected_recall(threshold: float, num_perm: int) -> float:

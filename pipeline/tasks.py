@@ -144,26 +144,60 @@ class RunTask(PipelineTask):
                 for shard, digest in plan["shards"]]
 
 
-class Deduplicate(RunTask):
-    """Exact and near duplicates across all shards, from their keys and signatures."""
+def load_entries(shards: list[dict]) -> list[dedup.Entry]:
+    """Every document's dedup keys, in shard order (the row order of the signature arrays)."""
+    return [dedup.Entry(**{k: v for k, v in key.items() if k != "shingles"})
+            for shard in shards for key in read_jsonl(Path(shard["keys.jsonl"].path))]
+
+
+class DedupBand(RunTask):
+    """One LSH band: the candidate pairs of documents whose signatures agree on that band's rows. The
+    bands run in parallel (across machines under luigid); each holds only its rows of every signature."""
+
+    band = luigi.IntParameter()
 
     def requires(self) -> list[CleanShard]:
         return self.shards()
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(work(self.data) / "dedup" / f"{self.run_id}.band{self.band:03d}.npy"))
+
+    def run(self) -> None:
+        config = load_config(self.data, self.plan()["config"])
+        rows = dedup.bands(config.dedup.threshold, config.dedup.num_perm)[1]
+        columns = slice(self.band * rows, (self.band + 1) * rows)
+        band = [np.load(shard["sigs.npy"].path, mmap_mode="r", allow_pickle=False)[:, columns]
+                for shard in self.input()]
+        matrix = np.concatenate([np.zeros((0, rows), np.uint32), *band])
+        _, representatives = dedup.representatives(load_entries(self.input()))
+        with atomic_write(Path(self.output().path), "wb") as handle:
+            np.save(handle, dedup.band_pairs(matrix, representatives), allow_pickle=False)
+
+
+class Deduplicate(RunTask):
+    """Clusters from all bands' candidate pairs: confirmed on exact Jaccard, union-find, no chaining."""
+
+    def requires(self) -> dict:
+        config = load_config(self.data, self.plan()["config"])
+        count = dedup.bands(config.dedup.threshold, config.dedup.num_perm)[0]
+        return {"bands": [DedupBand(data=self.data, seeds=self.seeds, run_id=self.run_id, band=band)
+                          for band in range(count)], "shards": self.shards()}
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(work(self.data) / "dedup" / f"{self.run_id}.jsonl"))
 
     def run(self) -> None:
         config = load_config(self.data, self.plan()["config"])
-        entries: list[dedup.Entry] = []
-        signatures, sets = [], ShingleStore()
-        for shard in self.input():
-            keys = list(read_jsonl(Path(shard["keys.jsonl"].path)))
-            entries.extend(dedup.Entry(**{k: v for k, v in key.items() if k != "shingles"}) for key in keys)
-            signatures.append(np.load(shard["sigs.npy"].path, allow_pickle=False))
-            sets.add(shard["shingles.npy"].path, [key["shingles"] for key in keys])
-        matrix = np.concatenate(signatures) if signatures else np.zeros((0, config.dedup.num_perm), np.uint32)
-        found = dedup.find_duplicates(entries, matrix, config.dedup.threshold, sets)
+        shards = self.input()["shards"]
+        entries = load_entries(shards)
+        sets = ShingleStore()
+        for shard in shards:
+            counts = [key["shingles"] for key in read_jsonl(Path(shard["keys.jsonl"].path))]
+            sets.add(shard["shingles.npy"].path, counts)
+        dropped, _ = dedup.representatives(entries)
+        pairs = np.concatenate([np.zeros((0, 2), np.int64),
+                                *(np.load(band.path, allow_pickle=False) for band in self.input()["bands"])])
+        found = dedup.cluster(entries, dropped, pairs, dedup.Similarity(None, sets), config.dedup.threshold)
         write_jsonl(Path(self.output().path), (d.to_dict() for d in found))
 
 

@@ -128,3 +128,28 @@ def test_result_is_independent_of_input_order():
     backward = run(dict(reversed(list(texts.items()))))
     assert forward == backward
     assert len(forward) >= 6
+
+
+def test_band_buckets_are_datasketchs_lsh_buckets():
+    from datasketch import MinHashLSH
+
+    rng = np.random.default_rng(5)
+    base = rng.integers(0, 50, size=(40, 128), dtype=np.uint32)  # few values: many shared bands
+    signatures = base.copy()
+    signatures[20:] = np.where(rng.random((20, 128)) < 0.2, rng.integers(0, 2**32, (20, 128), dtype=np.uint32),
+                               base[:20])
+    count, rows = bands(0.7, 128)
+    lsh = MinHashLSH(num_perm=128, params=(count, rows))
+    expected = set()
+    for i in range(len(signatures)):
+        sketch = dedup.lean(signatures[i])
+        expected.update((min(i, j), max(i, j)) for j in lsh.query(sketch))
+        lsh.insert(i, sketch, check_duplication=False)
+    ours = {tuple(pair) for pair in dedup.candidate_pairs(signatures, range(len(signatures)), 0.7).tolist()}
+    assert ours == expected and expected
+
+
+def test_a_huge_bucket_is_paired_as_a_star():
+    band = np.zeros((200, 5), dtype=np.uint32)
+    pairs = dedup.band_pairs(band, range(200), star_above=64)
+    assert len(pairs) == 199 and set(pairs[:, 0].tolist()) == {0}

@@ -108,8 +108,12 @@ def is_prose(line: str, min_words: int) -> bool:
 def match_rule(line: str, rules: Rules) -> Rule | None:
     """The first rule whose pattern matches the trimmed line and whose word limit the line fits."""
     key = line.strip(EDGE_PUNCT).casefold()
-    if not key:
-        return None
+    return _match_key(key, rules) if key else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _match_key(key: str, rules: Rules) -> Rule | None:
+    """Cached: a site's menus, banners and footers recur on every page it serves."""
     count = words(key)
     if count > rules.longest:
         return None

@@ -11,7 +11,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.documents import read_jsonl, write_jsonl
@@ -29,7 +29,7 @@ class Seed:
     fs: str | None = None  # hex of the raw file-system name, only when it is not valid UTF-8
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in vars(self).items() if v is not None}
 
     def location(self, root: Path) -> Path:
         return root / (os.fsdecode(bytes.fromhex(self.fs)) if self.fs else self.path)
@@ -48,11 +48,12 @@ def discover(root: Path) -> Iterator[tuple[str, os.stat_result | None, str | Non
     Symbolic links are reported, never followed, so a link cannot lead outside SEEDS or into a loop.
     """
     errors: list[OSError] = []
+    top = len(os.path.join(root, ""))
     for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
         dirnames.sort()
         for name in sorted([*dirnames, *filenames]):
             full = os.path.join(folder, name)
-            relative = os.path.relpath(full, root)
+            relative = full[top:]
             try:
                 info = os.lstat(full)
             except FileNotFoundError:  # deleted while we walked
@@ -95,7 +96,9 @@ def scan(root: Path, manifest: Path, max_bytes: int) -> list[Seed]:
                 continue
         seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, fs=fs))
     seeds.sort(key=lambda s: s.path)
-    write_jsonl(manifest, (s.to_dict() for s in seeds if s.sha256))
+    hashed = {(s.path, s.size, s.mtime_ns): s.sha256 for s in seeds if s.sha256}
+    if hashed != known:  # a rerun with nothing new leaves the manifest as it is
+        write_jsonl(manifest, (s.to_dict() for s in seeds if s.sha256))
     return seeds
 
 

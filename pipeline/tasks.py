@@ -150,14 +150,30 @@ def load_entries(shards: list[dict]) -> list[dedup.Entry]:
             for shard in shards for key in read_jsonl(Path(shard["keys.jsonl"].path))]
 
 
+class Representatives(RunTask):
+    """The rows that LSH compares: one kept copy of each exact duplicate group, computed once for all bands."""
+
+    def requires(self) -> list[CleanShard]:
+        return self.shards()
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(work(self.data) / "dedup" / f"{self.run_id}.reps.npy"))
+
+    def run(self) -> None:
+        _, representatives = dedup.representatives(load_entries(self.input()))
+        with atomic_write(Path(self.output().path), "wb") as handle:
+            np.save(handle, np.array(representatives, dtype=np.int64), allow_pickle=False)
+
+
 class DedupBand(RunTask):
     """One LSH band: the candidate pairs of documents whose signatures agree on that band's rows. The
     bands run in parallel (across machines under luigid); each holds only its rows of every signature."""
 
     band = luigi.IntParameter()
 
-    def requires(self) -> list[CleanShard]:
-        return self.shards()
+    def requires(self) -> dict:
+        return {"shards": self.shards(),
+                "representatives": Representatives(data=self.data, seeds=self.seeds, run_id=self.run_id)}
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(work(self.data) / "dedup" / f"{self.run_id}.band{self.band:03d}.npy"))
@@ -167,9 +183,9 @@ class DedupBand(RunTask):
         rows = dedup.bands(config.dedup.threshold, config.dedup.num_perm)[1]
         columns = slice(self.band * rows, (self.band + 1) * rows)
         band = [np.load(shard["sigs.npy"].path, mmap_mode="r", allow_pickle=False)[:, columns]
-                for shard in self.input()]
+                for shard in self.input()["shards"]]
         matrix = np.concatenate([np.zeros((0, rows), np.uint32), *band])
-        _, representatives = dedup.representatives(load_entries(self.input()))
+        representatives = np.load(self.input()["representatives"].path, allow_pickle=False)
         with atomic_write(Path(self.output().path), "wb") as handle:
             np.save(handle, dedup.band_pairs(matrix, representatives), allow_pickle=False)
 

@@ -26,7 +26,7 @@ from pipeline.config import Config
 from pipeline.documents import atomic_write, write_jsonl
 from pipeline.explain import explain
 from pipeline.progress import Progress
-from pipeline.sources import plan, scan
+from pipeline.sources import content_id, plan, read_manifest, scan, write_manifest
 from pipeline.storage import Locked, prune, publish, run_lock, sweep_temporaries
 from pipeline.tasks import PUBLISHED, WriteReport, work
 
@@ -37,17 +37,20 @@ def prepare(seeds: Path, data: Path, config: Config) -> str:
     The run file lists each shard with its digest and number of seeds."""
     fingerprint = config.fingerprint()
     _write_once(work(str(data)) / "config" / f"{fingerprint}.json", json.dumps(config.to_dict(), indent=2))
-    found = scan(seeds, work(str(data)) / "manifest.jsonl", config.max_bytes)
-    shards = plan(found, config.shards, fingerprint)
+    manifest = work(str(data)) / "manifest.jsonl"
+    earlier = read_manifest(manifest)
+    found, shards = plan(scan(seeds, earlier, config.max_bytes), config.shard_size, fingerprint)
     for shard, (digest, members) in shards.items():
         inputs = work(str(data)) / "inputs" / f"{shard:04d}-{digest}.jsonl"
         if not inputs.exists():
             write_jsonl(inputs, (seed.to_dict() for seed in members))
+    write_manifest(manifest, found, earlier)
     listing = [[shard, digest] for shard, (digest, _) in shards.items()]
-    run_id = hashlib.blake2b(json.dumps([fingerprint, listing]).encode(), digest_size=8).hexdigest()
+    content = content_id(found, fingerprint)
+    run_id = hashlib.blake2b(json.dumps([content, listing]).encode(), digest_size=8).hexdigest()
     sizes = [len(members) for _, members in shards.values()]
     _write_once(work(str(data)) / "runs" / f"{run_id}.json",
-                json.dumps({"config": fingerprint, "shards": listing, "sizes": sizes}))
+                json.dumps({"config": fingerprint, "content": content, "shards": listing, "sizes": sizes}))
     return run_id
 
 
@@ -103,9 +106,7 @@ def corpus(args: argparse.Namespace) -> int:
                 return _failed(data, result.summary_text if args.verbose else "")
             publish(data, run_id, PUBLISHED)
             if not args.scheduler:
-                plan = json.loads((work(str(data)) / "runs" / f"{run_id}.json").read_text())
-                prune(data, {f"{shard:04d}-{plan['config']}-{digest}" for shard, digest in plan["shards"]}
-                      | {f"{shard:04d}-{digest}" for shard, digest in plan["shards"]})
+                prune(data, run_id)
     except Locked as err:
         print(f"pipeline: {err}", file=sys.stderr)
         return 3

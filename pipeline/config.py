@@ -40,7 +40,7 @@ class Dedup:
 @dataclass(frozen=True)
 class Config:
     source: str
-    shards: int
+    shard_size: int
     max_bytes: int
     min_words: int
     quality: Quality

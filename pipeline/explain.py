@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.documents import read_jsonl
-from pipeline.sources import shard_of
 
 
 def explain(data: Path, path: str) -> Iterator[str]:
     """Lines describing seed `path` (relative to SEEDS) in the run published in `data`."""
-    run = json.loads((data / "stats.json").read_text())["run"]
+    run = Path(os.readlink(data / "current")).name
     plan = json.loads((data / "work" / "runs" / f"{run}.json").read_text())
-    config = json.loads((data / "work" / "config" / f"{plan['config']}.json").read_text())
-    digest = dict(plan["shards"]).get(shard_of(path, config["shards"]))
     record = None
-    if digest:
-        name = f"{shard_of(path, config['shards']):04d}-{plan['config']}-{digest}.docs.jsonl"
-        shard = data / "work" / "shards" / name
-        record = next((r for r in read_jsonl(shard) if r["path"] == path), None)
+    for shard, digest in plan["shards"]:
+        inputs = data / "work" / "inputs" / f"{shard:04d}-{digest}.jsonl"
+        if any(entry["path"] == path for entry in read_jsonl(inputs)):
+            name = f"{shard:04d}-{plan['config']}-{digest}.docs.jsonl"
+            record = next((r for r in read_jsonl(data / "work" / "shards" / name) if r["path"] == path), None)
+            break
     if record is None:
         yield f"{path}: not an input of the current run ({run})"
         return

@@ -2,7 +2,7 @@
 100,000 documents (no page holds more than a hundred documents; the index searches a compact list).
 
 report.html    summary, removals per rule, encodings, search by path and filter by rule
-report/        docs-NNNN.html (cleaned text, removed lines struck through and labelled by rule),
+report/        docs-SHARD-NNN.html (cleaned text, removed lines struck through and labelled by rule),
                clusters-NNNN.html (kept document and its copies side by side, differing words marked),
                rejected-NNNN.html (inputs and reasons)
 """
@@ -46,22 +46,30 @@ box.addEventListener('input', show); rule.addEventListener('change', show); show
 """
 
 
-def write_report(folder: Path, corpus: Iterable[dict], duplicates: list[dict], rejected: list[dict],
-                 stats: dict, copies: dict[str, dict]) -> None:
-    """Write report.html and report/ into `folder` (the run's output folder). `corpus` is streamed once;
-    `copies` holds the dropped duplicates' documents by path, for the side-by-side view."""
+def document_pages(folder: Path, documents: list[dict], prefix: str) -> list[list]:
+    """Write the documents' pages (`prefix`-NNN.html) into `folder`; returns one search index entry per
+    document: [path, page, rules that removed lines from it]."""
+    folder.mkdir(parents=True, exist_ok=True)
+    index: list[list] = []
+    for number, chunk in enumerate(_chunks(documents, DOCS_PER_PAGE), start=1):
+        name = f"{prefix}-{number:03d}.html"
+        _page(folder / name, f"Documents, page {number} of shard {prefix.rsplit('-', 1)[-1]}",
+              "".join(_document(doc) for doc in chunk))
+        index.extend([doc["metadata"]["path"], name, sorted({r["rule"] for r in doc["metadata"]["removed"]})]
+                     for doc in chunk)
+    return index
+
+
+def write_report(folder: Path, index: list[list], duplicates: list[dict], rejected: list[dict], stats: dict,
+                 involved: dict[str, dict]) -> None:
+    """Write report.html and the cluster and rejection pages of report/ into `folder` (the document pages
+    are there already, written shard by shard). `involved` holds, by path, the documents of every cluster:
+    the dropped copies and the kept documents they were folded into."""
     pages = folder / "report"
     pages.mkdir(parents=True, exist_ok=True)
-    wanted = {d["duplicate_of"] for d in duplicates}
-    kept_by_id: dict[str, dict] = {}
-    index: list[list] = []
-    for number, chunk in enumerate(_chunks(corpus, DOCS_PER_PAGE), start=1):
-        name = f"docs-{number:04d}.html"
-        _page(pages / name, f"Documents, page {number}", "".join(_document(doc) for doc in chunk))
-        for doc in chunk:
-            index.append([doc["metadata"]["path"], name, sorted({r["rule"] for r in doc["metadata"]["removed"]})])
-            if doc["id"] in wanted:
-                kept_by_id[doc["id"]] = doc
+    dropped = {d["path"] for d in duplicates}
+    kept_by_id = {doc["id"]: doc for path, doc in involved.items() if path not in dropped}
+    copies = {path: doc for path, doc in involved.items() if path in dropped}
     clusters: dict[str, list[dict]] = {}
     for duplicate in duplicates:
         clusters.setdefault(duplicate["duplicate_of"], []).append(duplicate)

@@ -1,8 +1,9 @@
 """Seed discovery, the content manifest, and the shard plan that names each task's inputs.
 
 The manifest caches each file's SHA-256 under its size and mtime, so a rerun re-hashes only files that
-changed. A shard's digest covers its paths, their hashes and the cleaning fingerprint: any change to one
-of them gives the shard a new output name, and nothing else is redone.
+changed, and the shard each seed was put in, so new seeds go to new shards. A shard's digest covers its
+paths, their hashes and the cleaning fingerprint: any change to one of them gives the shard a new output
+name, and nothing else is redone.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.documents import read_jsonl, write_jsonl
@@ -27,6 +28,7 @@ class Seed:
     sha256: str | None = None
     rejected: str | None = None
     fs: str | None = None  # hex of the raw file-system name, only when it is not valid UTF-8
+    shard: int | None = None
 
     def to_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if v is not None}
@@ -71,50 +73,80 @@ def discover(root: Path) -> Iterator[tuple[str, os.stat_result | None, str | Non
         yield os.path.relpath(err.filename, root), None, f"unreadable folder: {err.strerror}"
 
 
-def scan(root: Path, manifest: Path, max_bytes: int) -> list[Seed]:
-    """Discover and hash every seed, reusing manifest hashes of files whose size and mtime are unchanged."""
-    known = {(r["path"], r["size"], r["mtime_ns"]): r["sha256"] for r in read_jsonl(manifest)} \
-        if manifest.exists() else {}
+def scan(root: Path, earlier: list[dict], max_bytes: int) -> list[Seed]:
+    """Discover and hash every seed, reusing the manifest's (`earlier`) hashes of files whose size and
+    mtime are unchanged. A path the manifest knows keeps its shard; a new one has none yet (see `plan`)."""
+    known = {(r["path"], r["size"], r["mtime_ns"]): r["sha256"] for r in earlier if r.get("sha256")}
+    shards = {r["path"]: r["shard"] for r in earlier if "shard" in r}
     seeds = []
     for relative, info, reason in discover(root):
         path, fs = display(relative)
+        shard = shards.get(path)
         if info is None:
-            seeds.append(Seed(path, rejected=reason, fs=fs))
+            seeds.append(Seed(path, rejected=reason, fs=fs, shard=shard))
             continue
-        seed = Seed(path, info.st_size, info.st_mtime_ns, fs=fs)
         if info.st_size > max_bytes:
-            seeds.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs,
+            seeds.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs, shard=shard,
                               rejected=f"larger than the size limit ({info.st_size} > max_bytes {max_bytes})"))
             continue
         digest = known.get((path, info.st_size, info.st_mtime_ns))
         if digest is None:
             try:
-                with open(seed.location(root), "rb") as handle:
+                with open(Seed(path, fs=fs).location(root), "rb") as handle:
                     digest = hashlib.file_digest(handle, "sha256").hexdigest()
             except OSError as err:
-                seeds.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs, rejected=f"unreadable: {err.strerror}"))
+                seeds.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs, shard=shard,
+                                  rejected=f"unreadable: {err.strerror}"))
                 continue
-        seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, fs=fs))
+        seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, fs=fs, shard=shard))
     seeds.sort(key=lambda s: s.path)
-    hashed = {(s.path, s.size, s.mtime_ns): s.sha256 for s in seeds if s.sha256}
-    if hashed != known:  # a rerun with nothing new leaves the manifest as it is
-        write_jsonl(manifest, (s.to_dict() for s in seeds if s.sha256))
     return seeds
 
 
-def shard_of(path: str, shards: int) -> int:
-    """Stable shard of a seed path: the same path always lands in the same shard."""
-    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % shards
+def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[Seed], dict[int, tuple[str, list[Seed]]]]:
+    """Give new seeds a shard and group all seeds by shard; each shard gets a digest of its inputs and the
+    cleaning fingerprint. Returns the seeds with their shards, and the shards.
 
-
-def plan(seeds: list[Seed], shards: int, fingerprint: str) -> dict[int, tuple[str, list[Seed]]]:
-    """Group seeds into shards; each shard gets a digest of its inputs and the cleaning fingerprint."""
-    groups: dict[int, list[Seed]] = {}
+    Seeds keep the shard they first landed in, so new seeds touch only the newest shard (until it holds
+    `shard_size`) and shards made for them: a nightly rerun cleans the new work, not every shard again.
+    New seeds are split in even shards of at most `shard_size`, in path order."""
+    sizes: dict[int, int] = {}
     for seed in seeds:
-        groups.setdefault(shard_of(seed.path, shards), []).append(seed)
+        if seed.shard is not None:
+            sizes[seed.shard] = sizes.get(seed.shard, 0) + 1
+    new = [i for i, seed in enumerate(seeds) if seed.shard is None]
+    placed = list(seeds)
+    last = max(sizes, default=-1)
+    room = max(0, shard_size - sizes[last]) if sizes else 0
+    for i in new[:room]:
+        placed[i] = replace(seeds[i], shard=last)
+    rest = new[room:]
+    count = -(-len(rest) // shard_size)
+    for k, i in enumerate(rest):
+        placed[i] = replace(seeds[i], shard=last + 1 + k * count // len(rest))
+    groups: dict[int, list[Seed]] = {}
+    for seed in placed:
+        groups.setdefault(seed.shard, []).append(seed)
     result = {}
     for shard, members in sorted(groups.items()):
         content = "\n".join(f"{s.path}\t{s.sha256 or ''}\t{s.rejected or ''}" for s in members)
         digest = hashlib.blake2b(f"{fingerprint}\n{content}".encode(), digest_size=8).hexdigest()
         result[shard] = (digest, members)
-    return result
+    return placed, result
+
+
+def content_id(seeds: list[Seed], fingerprint: str) -> str:
+    """What a run is made of, whatever its shards: the settings and every seed's path and content."""
+    content = "\n".join(f"{s.path}\t{s.sha256 or ''}\t{s.rejected or ''}" for s in seeds)
+    return hashlib.blake2b(f"{fingerprint}\n{content}".encode(), digest_size=8).hexdigest()
+
+
+def read_manifest(manifest: Path) -> list[dict]:
+    return list(read_jsonl(manifest)) if manifest.exists() else []
+
+
+def write_manifest(manifest: Path, seeds: list[Seed], earlier: list[dict]) -> None:
+    """Record every seed's hash and shard for the next run; a rerun with nothing new leaves the file alone."""
+    lines = [seed.to_dict() for seed in seeds]
+    if lines != earlier:
+        write_jsonl(manifest, lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import time
@@ -74,12 +75,22 @@ def publish(data: Path, run_id: str, names: tuple[str, ...]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def prune(data: Path, keep: set[str]) -> None:
-    """Delete shard inputs and outputs that the current run does not use (called under the lock)."""
-    for folder in (data / "work" / "shards", data / "work" / "inputs"):
-        for path in folder.glob("*"):
+def prune(data: Path, run_id: str) -> None:
+    """Delete what the current run does not use: other runs' shard inputs and outputs, dedup files and
+    corpus parts (called under the lock, after publishing)."""
+    work = data / "work"
+    plan = json.loads((work / "runs" / f"{run_id}.json").read_text())
+    keep = {f"{shard:04d}-{plan['config']}-{digest}" for shard, digest in plan["shards"]}
+    keep |= {f"{shard:04d}-{digest}" for shard, digest in plan["shards"]}
+    keep |= {json.loads(p.read_text())["part"].split("/", 1)[1] for p in (work / "finish" / run_id).glob("*.json")}
+    keep.add(run_id)
+    for folder in ("shards", "inputs", "parts", "dedup", "finish", "runs"):
+        for path in (work / folder).glob("*"):
             if path.name.split(".", 1)[0] not in keep:
-                path.unlink(missing_ok=True)
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
 
 
 def _link(path: Path, target: Path) -> None:

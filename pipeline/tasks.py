@@ -34,6 +34,11 @@ def work(data: str) -> Path:
     return Path(data) / "work"
 
 
+def load_array(path: str, mmap: bool = False) -> np.ndarray:
+    """A numpy array the pipeline wrote; never unpickles (a file under DATA is not trusted to run code)."""
+    return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+
+
 def load_config(data: str, fingerprint: str) -> Config:
     return Config.from_dict(json.loads((work(data) / "config" / f"{fingerprint}.json").read_text()))
 
@@ -182,10 +187,10 @@ class DedupBand(RunTask):
         config = load_config(self.data, self.plan()["config"])
         rows = dedup.bands(config.dedup.threshold, config.dedup.num_perm)[1]
         columns = slice(self.band * rows, (self.band + 1) * rows)
-        band = [np.load(shard["sigs.npy"].path, mmap_mode="r", allow_pickle=False)[:, columns]
+        band = [load_array(shard["sigs.npy"].path, mmap=True)[:, columns]
                 for shard in self.input()["shards"]]
         matrix = np.concatenate([np.zeros((0, rows), np.uint32), *band])
-        representatives = np.load(self.input()["representatives"].path, allow_pickle=False)
+        representatives = load_array(self.input()["representatives"].path)
         with atomic_write(Path(self.output().path), "wb") as handle:
             np.save(handle, dedup.band_pairs(matrix, representatives), allow_pickle=False)
 
@@ -212,7 +217,7 @@ class Deduplicate(RunTask):
             sets.add(shard["shingles.npy"].path, counts)
         dropped, _ = dedup.representatives(entries)
         pairs = np.concatenate([np.zeros((0, 2), np.int64),
-                                *(np.load(band.path, allow_pickle=False) for band in self.input()["bands"])])
+                                *(load_array(band.path) for band in self.input()["bands"])])
         found = dedup.cluster(entries, dropped, pairs, dedup.Similarity(None, sets), config.dedup.threshold)
         write_jsonl(Path(self.output().path), (d.to_dict() for d in found))
 
@@ -226,7 +231,7 @@ class ShingleStore:
         self.first: list[int] = [0]
 
     def add(self, path: str, counts: list[int]) -> None:
-        self.arrays.append(np.load(path, mmap_mode="r", allow_pickle=False))
+        self.arrays.append(load_array(path, mmap=True))
         self.starts.append(np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]))
         self.first.append(self.first[-1] + len(counts))
 
@@ -236,36 +241,94 @@ class ShingleStore:
         return self.arrays[shard][self.starts[shard][row] : self.starts[shard][row + 1]]
 
 
-class WriteCorpus(RunTask):
-    """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json, every line sorted by path."""
+class Template(RunTask):
+    """Line keys found in enough kept documents to be site template (see template.py), sorted."""
 
     def requires(self) -> dict:
         return {"dedup": Deduplicate(data=self.data, seeds=self.seeds, run_id=self.run_id), "shards": self.shards()}
 
-    def output(self) -> dict[str, luigi.LocalTarget]:
-        """The run's own folder; the CLI publishes it as DATA/current once every file is in place."""
-        return {name: luigi.LocalTarget(str(work(self.data) / "out" / self.run_id / name)) for name in OUTPUTS}
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(work(self.data) / "dedup" / f"{self.run_id}.template.npy"))
 
     def run(self) -> None:
         config = load_config(self.data, self.plan()["config"])
-        dropped = {d["path"]: d for d in read_jsonl(Path(self.input()["dedup"].path))}
-        repeated = template.repeated(self._kept_line_keys(dropped), config.repetition.min_documents)
-        shard_files = [read_jsonl(Path(shard["docs.jsonl"].path)) for shard in self.input()["shards"]]
+        dropped = {d["path"] for d in read_jsonl(Path(self.input()["dedup"].path))}
+        kept = [shard_line_keys(shard, dropped)[1] for shard in self.input()["shards"]]
+        repeated = template.repeated(kept, config.repetition.min_documents)
+        with atomic_write(Path(self.output().path), "wb") as handle:
+            np.save(handle, np.array(sorted(repeated), dtype=np.uint64), allow_pickle=False)
+
+
+def shard_line_keys(shard: dict, dropped: set[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """A shard's document paths, and the (row, line key) pairs of its kept documents: rows and keys."""
+    pairs = load_array(shard["lines.npy"].path)
+    paths = [key["path"] for key in read_jsonl(Path(shard["keys.jsonl"].path))]
+    kept_rows = np.array([i for i, path in enumerate(paths) if path not in dropped], dtype=np.uint64)
+    kept = pairs[np.isin(pairs[:, 0], kept_rows)]
+    return paths, kept[:, 0], kept[:, 1]
+
+
+class FinishShard(RunTask):
+    """One shard's share of the corpus: its kept documents with template lines stripped, its rejections,
+    its counts and its report pages. The part is named by a digest of everything it depends on (the
+    shard, which of its documents are dropped or kept for others, the template lines they contain), so a
+    shard that new seeds did not affect reuses its part from an earlier run."""
+
+    config = luigi.Parameter()
+    shard = luigi.IntParameter()
+    digest = luigi.Parameter()
+
+    def requires(self) -> dict:
+        return {"dedup": Deduplicate(data=self.data, seeds=self.seeds, run_id=self.run_id),
+                "template": Template(data=self.data, seeds=self.seeds, run_id=self.run_id),
+                "shard": CleanShard(data=self.data, seeds=self.seeds, config=self.config, shard=self.shard,
+                                    digest=self.digest)}
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(work(self.data) / "finish" / self.run_id / f"{self.shard:04d}.json"))
+
+    def run(self) -> None:
+        shard = self.input()["shard"]
+        duplicates = [d for d in read_jsonl(Path(self.input()["dedup"].path))]
+        repeated = load_array(self.input()["template"].path)
+        paths, rows, keys = shard_line_keys(shard, {d["path"] for d in duplicates})
+        mine = set(paths)
+        dropped = {d["path"]: d for d in duplicates if d["path"] in mine}
+        ids = {d["duplicate_of"] for d in duplicates}
+        hits = np.isin(keys, repeated)
+        verdict = hashlib.blake2b(json.dumps([
+            Path(shard["docs.jsonl"].path).name, sorted(dropped.values(), key=lambda d: d["path"]),
+            sorted(np.unique(keys[hits]).tolist()),
+        ]).encode(), digest_size=8)
+        # Kept documents that others were folded into: their text is shown beside the copies in the report.
+        heads = [key["id"] for key in read_jsonl(Path(shard["keys.jsonl"].path)) if key["id"] in ids]
+        verdict.update(json.dumps(sorted(heads)).encode())
+        stem = work(self.data) / "parts" / f"{self.shard:04d}-{verdict.hexdigest()}"
+        if not stem.with_suffix(".stats.json").exists():
+            self._write_part(stem, shard, dropped, set(np.unique(keys[hits]).tolist()), ids)
+        with atomic_write(Path(self.output().path)) as handle:
+            json.dump({"part": str(stem.relative_to(work(self.data)))}, handle)
+
+    def _write_part(self, stem: Path, shard: dict, dropped: dict, repeated: set[int], heads: set[str]) -> None:
+        config = load_config(self.data, self.config)
         counts: Counter = Counter()
         rules: Counter = Counter()
         encodings: Counter = Counter()
-        out = {name: Path(target.path) for name, target in self.output().items()}
-        with atomic_write(out["corpus.jsonl"]) as corpus, atomic_write(out["rejected.jsonl"]) as rejected:
-            for record in heapq.merge(*shard_files, key=lambda r: r["path"]):
+        kept: list[dict] = []
+        with atomic_write(stem.with_suffix(".corpus.jsonl")) as corpus, \
+                atomic_write(stem.with_suffix(".rejected.jsonl")) as rejected, \
+                atomic_write(stem.with_suffix(".cluster.jsonl")) as cluster:
+            for record in read_jsonl(Path(shard["docs.jsonl"].path)):
                 counts["read"] += 1
                 if "rejected" in record:
                     counts["rejected"] += 1
                     rejected.write(dumps({"path": record["path"], "reason": record["rejected"]}) + "\n")
                     continue
+                document = record["document"]
                 if record["path"] in dropped:
                     counts["duplicates"] += 1
+                    cluster.write(dumps(document) + "\n")
                     continue
-                document = record["document"]
                 text, removed = template.strip_template(document["text"], repeated, config.repetition.min_chars,
                                                         config.min_words, document["metadata"]["removed"])
                 if text != document["text"]:
@@ -277,49 +340,98 @@ class WriteCorpus(RunTask):
                 encodings[document["metadata"]["encoding"]] += 1
                 rules.update(r["rule"] for r in document["metadata"]["removed"])
                 corpus.write(dumps(document) + "\n")
-        write_jsonl(out["duplicates.jsonl"], dropped.values())
+                kept.append(document)
+                if document["id"] in heads:
+                    cluster.write(dumps(document) + "\n")
+        write_jsonl(stem.with_suffix(".index.jsonl"),
+                    report.document_pages(stem.with_suffix(".pages"), kept, f"docs-{self.shard:04d}"))
+        with atomic_write(stem.with_suffix(".stats.json")) as handle:  # last: its presence marks the part done
+            json.dump({**counts, "encodings": encodings, "removed_by_rule": rules}, handle)
+
+
+class WriteCorpus(RunTask):
+    """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json: the shards' parts merged by path."""
+
+    def requires(self) -> dict:
+        plan = self.plan()
+        return {"dedup": Deduplicate(data=self.data, seeds=self.seeds, run_id=self.run_id),
+                "parts": [FinishShard(data=self.data, seeds=self.seeds, run_id=self.run_id, config=plan["config"],
+                                      shard=shard, digest=digest) for shard, digest in plan["shards"]]}
+
+    def output(self) -> dict[str, luigi.LocalTarget]:
+        """The run's own folder; the CLI publishes it as DATA/current once every file is in place."""
+        return {name: luigi.LocalTarget(str(work(self.data) / "out" / self.run_id / name)) for name in OUTPUTS}
+
+    def run(self) -> None:
+        config = load_config(self.data, self.plan()["config"])
+        stems = part_stems(self.data, self.input()["parts"])
+        out = {name: Path(target.path) for name, target in self.output().items()}
+        with atomic_write(out["corpus.jsonl"]) as corpus:  # lines copied as they are, in path order
+            merged = heapq.merge(*(zip(read_jsonl(stem.with_suffix(".index.jsonl")),
+                                       open(stem.with_suffix(".corpus.jsonl"), encoding="utf-8"), strict=True)
+                                   for stem in stems), key=lambda pair: pair[0][0])
+            corpus.writelines(line for _, line in merged)
+        write_jsonl(out["rejected.jsonl"], heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl"))
+                                                         for stem in stems), key=lambda r: r["path"]))
+        shutil.copyfile(self.input()["dedup"].path, out["duplicates.jsonl"])
+        counts: Counter = Counter()
+        rules: Counter = Counter()
+        encodings: Counter = Counter()
+        for stem in stems:
+            part = json.loads(stem.with_suffix(".stats.json").read_text())
+            counts.update({k: part.get(k, 0) for k in ("read", "kept", "duplicates", "rejected", "repaired")})
+            encodings.update(part["encodings"])
+            rules.update(part["removed_by_rule"])
         share = counts["duplicates"] / counts["read"] if counts["read"] else 0.0
         alarm = (f"{share:.0%} of inputs dropped as duplicates (alarm above {config.dedup.alarm_share:.0%})"
                  if share > config.dedup.alarm_share else None)
-        stats = {"run": self.run_id, **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected")},
+        stats = {"run": self.plan()["content"], **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected")},
                  "repaired": counts["repaired"], "encodings": dict(sorted(encodings.items())),
                  "removed_by_rule": dict(sorted(rules.items())), "alarm": alarm}
         with atomic_write(out["stats.json"]) as handle:
             handle.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
 
-    def _kept_line_keys(self, dropped: dict) -> list[np.ndarray]:
-        """Per shard, the line keys of the documents that are kept (duplicates left out)."""
-        result = []
-        for shard in self.input()["shards"]:
-            pairs = np.load(shard["lines.npy"].path, allow_pickle=False)
-            paths = [key["path"] for key in read_jsonl(Path(shard["keys.jsonl"].path))]
-            kept_rows = np.array([i for i, path in enumerate(paths) if path not in dropped], dtype=np.uint64)
-            result.append(pairs[np.isin(pairs[:, 0], kept_rows), 1])
-        return result
+
+def part_stems(data: str, pointers: list[luigi.LocalTarget]) -> list[Path]:
+    """The corpus parts that FinishShard tasks chose for this run, in shard order."""
+    return [work(data) / json.loads(Path(pointer.path).read_text())["part"] for pointer in pointers]
 
 
 class WriteReport(RunTask):
     """report.html and report/ beside the run's corpus: what was removed, folded together and rejected."""
 
     def requires(self) -> dict:
-        return {"corpus": WriteCorpus(data=self.data, seeds=self.seeds, run_id=self.run_id), "shards": self.shards()}
+        return {"corpus": WriteCorpus(data=self.data, seeds=self.seeds, run_id=self.run_id)}
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(work(self.data) / "out" / self.run_id / "report.html"))
 
     def run(self) -> None:
         outputs = {name: Path(target.path) for name, target in self.input()["corpus"].items()}
-        duplicates = list(read_jsonl(outputs["duplicates.jsonl"]))
-        dropped = {d["path"] for d in duplicates}
-        copies = {record["path"]: record["document"] for shard in self.input()["shards"]
-                  for record in read_jsonl(Path(shard["docs.jsonl"].path)) if record["path"] in dropped}
+        stems = part_stems(self.data, self.requires()["corpus"].input()["parts"])
         folder = Path(self.output().path).parent
-        report.write_report(folder / ".report.tmp.d", read_jsonl(outputs["corpus.jsonl"]), duplicates,
-                            list(read_jsonl(outputs["rejected.jsonl"])), json.loads(outputs["stats.json"].read_text()),
-                            copies)
         staged = folder / ".report.tmp.d"
+        if staged.exists():
+            shutil.rmtree(staged)
+        (staged / "report").mkdir(parents=True)
+        for stem in stems:  # the parts' document pages, linked (not copied) into this run's report
+            for page in sorted(stem.with_suffix(".pages").glob("*.html")):
+                _link_or_copy(page, staged / "report" / page.name)
+        index = heapq.merge(*(read_jsonl(stem.with_suffix(".index.jsonl")) for stem in stems), key=lambda e: e[0])
+        involved = {d["metadata"]["path"]: d for stem in stems for d in read_jsonl(stem.with_suffix(".cluster.jsonl"))}
+        report.write_report(staged, list(index), list(read_jsonl(outputs["duplicates.jsonl"])),
+                            list(read_jsonl(outputs["rejected.jsonl"])), json.loads(outputs["stats.json"].read_text()),
+                            involved)
         if (folder / "report").exists():
             shutil.rmtree(folder / "report")
         os.replace(staged / "report", folder / "report")
         os.replace(staged / "report.html", self.output().path)  # last: its presence marks the report done
         staged.rmdir()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system has them (parts are never changed once written), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

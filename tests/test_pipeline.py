@@ -188,7 +188,7 @@ def test_a_new_seed_does_not_make_its_shard_clean_old_seeds_again(tmp_path, monk
 
     seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
     settings = tmp_path / "one-shard.toml"
-    settings.write_text("shards = 1\n")
+    settings.write_text("shard_size = 2000\n")
     assert run(seeds, data, "--config", str(settings)) == 0
     cleaned: list[str] = []
     real = tasks.clean_seed

@@ -110,11 +110,11 @@ def test_report_renders_in_headless_chromium(run_dir):
                                 (data / "report.html").resolve().as_uri()],
                                capture_output=True, text=True, timeout=120, check=True).stdout
         page = subprocess.run([CHROMIUM, *flags, f"--user-data-dir={profile}", "--dump-dom",
-                               (data / "report" / "docs-0001.html").resolve().as_uri()],
+                               (data / "report" / "docs-0000-001.html").resolve().as_uri()],
                               capture_output=True, text=True, timeout=120, check=True).stdout
         shot = Path(profile) / "report.png"
         subprocess.run([CHROMIUM, *flags, f"--user-data-dir={profile}", f"--screenshot={shot}",
-                        "--window-size=1100,1400", (data / "report" / "docs-0001.html").resolve().as_uri()],
+                        "--window-size=1100,1400", (data / "report" / "docs-0000-001.html").resolve().as_uri()],
                        capture_output=True, timeout=120, check=True)
         assert shot.stat().st_size > 10_000
     assert "7 documents" not in index and "5 documents" in index  # the search list was built by its script

@@ -43,7 +43,7 @@ def test_two_workers_on_a_central_luigid_make_the_local_corpus(tmp_path):
     seeds = tmp_path / "seeds"
     generate(seeds, 600, DEFAULT_AEB)
     settings = tmp_path / "settings.toml"
-    settings.write_text("shards = 24\n")
+    settings.write_text("shard_size = 25\n")
     command = [sys.executable, "-m", "pipeline", "corpus", "--seeds", str(seeds), "--config", str(settings)]
     subprocess.run([*command, "--data", str(tmp_path / "local")], check=True, capture_output=True, cwd=ROOT)
 

@@ -10,10 +10,12 @@ report/        docs-SHARD-NNN.html (cleaned text, removed lines struck through a
 from __future__ import annotations
 
 import difflib
+import hashlib
 import html
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Protocol
 
 DOCS_PER_PAGE = 100
 CLUSTERS_PER_PAGE = 50
@@ -60,16 +62,52 @@ def document_pages(folder: Path, documents: list[dict], prefix: str) -> list[lis
     return index
 
 
+class Sections:
+    """Rendered cluster sections, by a digest of everything they show, carried from one run to the next
+    in a JSONL file: a rerun diffs only the clusters that changed. Only file offsets stay in memory."""
+
+    def __init__(self, earlier: Path | None, out: IO[str]) -> None:
+        self.earlier = open(earlier, "rb") if earlier else None  # noqa: SIM115 (closed by close())
+        self.offsets: dict[str, int] = {}
+        if self.earlier:
+            offset = 0
+            for line in self.earlier:
+                self.offsets[line[2:34].decode()] = offset  # lines start with ["<32 hex digits>"
+                offset += len(line)
+        self.out = out
+
+    def get(self, kept: dict | None, members: list[dict], copies: dict[str, dict | None]) -> str:
+        shown = [kept and [kept["metadata"]["path"], kept["text"]],
+                 [(m, (copies[m["path"]] or {}).get("text")) for m in members]]
+        digest = hashlib.blake2b(json.dumps(shown).encode(), digest_size=16).hexdigest()
+        if digest in self.offsets and self.earlier:
+            self.earlier.seek(self.offsets[digest])
+            section = json.loads(self.earlier.readline())[1]
+        else:
+            section = _cluster(kept, members, copies)
+        self.out.write(json.dumps([digest, section]) + "\n")
+        return section
+
+    def close(self) -> None:
+        if self.earlier:
+            self.earlier.close()
+
+
+class Involved(Protocol):
+    """Where the documents of duplicate clusters are read from, one cluster at a time."""
+
+    def copy(self, path: str) -> dict | None: ...
+
+    def kept_document(self, document_id: str) -> dict | None: ...
+
+
 def write_report(folder: Path, index: list[list], duplicates: list[dict], rejected: list[dict], stats: dict,
-                 involved: dict[str, dict]) -> None:
+                 involved: Involved, sections: Sections) -> None:
     """Write report.html and the cluster and rejection pages of report/ into `folder` (the document pages
-    are there already, written shard by shard). `involved` holds, by path, the documents of every cluster:
-    the dropped copies and the kept documents they were folded into."""
+    are there already, written shard by shard). `involved` gives the documents of each cluster: the
+    dropped copies and the kept document they were folded into."""
     pages = folder / "report"
     pages.mkdir(parents=True, exist_ok=True)
-    dropped = {d["path"] for d in duplicates}
-    kept_by_id = {doc["id"]: doc for path, doc in involved.items() if path not in dropped}
-    copies = {path: doc for path, doc in involved.items() if path in dropped}
     clusters: dict[str, list[dict]] = {}
     for duplicate in duplicates:
         clusters.setdefault(duplicate["duplicate_of"], []).append(duplicate)
@@ -77,7 +115,9 @@ def write_report(folder: Path, index: list[list], duplicates: list[dict], reject
     for number, chunk in enumerate(_chunks(sorted(clusters.items()), CLUSTERS_PER_PAGE), start=1):
         name = f"clusters-{number:04d}.html"
         cluster_pages.append(name)
-        body = "".join(_cluster(kept_by_id.get(kept_id), members, copies) for kept_id, members in chunk)
+        body = "".join(sections.get(involved.kept_document(kept_id), members,
+                                    {m["path"]: involved.copy(m["path"]) for m in members})
+                       for kept_id, members in chunk)
         _page(pages / name, f"Duplicate clusters, page {number}", body)
     rejected_pages = []
     for number, chunk in enumerate(_chunks(rejected, REJECTED_PER_PAGE), start=1):
@@ -132,7 +172,7 @@ def _document(doc: dict) -> str:
     return f'<section class="doc" id="{_e(meta["path"])}"><h2>{_e(meta["path"])}</h2>{info}{"".join(parts)}</section>'
 
 
-def _cluster(kept: dict | None, members: list[dict], copies: dict[str, dict]) -> str:
+def _cluster(kept: dict | None, members: list[dict], copies: dict[str, dict | None]) -> str:
     """A kept document and each copy side by side, the words they do not share marked."""
     head = kept["metadata"]["path"] if kept else "?"
     rows = []

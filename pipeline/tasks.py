@@ -208,18 +208,41 @@ class Deduplicate(RunTask):
         return luigi.LocalTarget(str(work(self.data) / "dedup" / f"{self.run_id}.jsonl"))
 
     def run(self) -> None:
-        config = load_config(self.data, self.plan()["config"])
+        plan = self.plan()
+        config = load_config(self.data, plan["config"])
         shards = self.input()["shards"]
         entries = load_entries(shards)
         sets = ShingleStore()
-        for shard in shards:
+        shard_of_row = []
+        for (number, _), shard in zip(plan["shards"], shards, strict=True):
             counts = [key["shingles"] for key in read_jsonl(Path(shard["keys.jsonl"].path))]
             sets.add(shard["shingles.npy"].path, counts)
+            shard_of_row += [number] * len(counts)
         dropped, _ = dedup.representatives(entries)
         pairs = np.concatenate([np.zeros((0, 2), np.int64),
                                 *(load_array(band.path) for band in self.input()["bands"])])
         found = dedup.cluster(entries, dropped, pairs, dedup.Similarity(None, sets), config.dedup.threshold)
-        write_jsonl(Path(self.output().path), (d.to_dict() for d in found))
+        self._write_verdicts(plan, entries, shard_of_row, found)
+        write_jsonl(Path(self.output().path), (d.to_dict() for d in found))  # last: marks the task done
+
+    def _write_verdicts(self, plan: dict, entries: list[dedup.Entry], shard_of_row: list[int],
+                        found: list[dedup.Duplicate]) -> None:
+        """Per shard, its dropped documents and the ids of its documents that others were folded into, so
+        that each FinishShard reads only its own share."""
+        row_of_path = {entry.path: row for row, entry in enumerate(entries)}
+        gone = {d.path for d in found}
+        row_of_kept_id = {entry.id: row for row, entry in enumerate(entries) if entry.path not in gone}
+        verdicts: dict[int, dict] = {number: {"dropped": [], "heads": set()} for number, _ in plan["shards"]}
+        for duplicate in found:
+            verdicts[shard_of_row[row_of_path[duplicate.path]]]["dropped"].append(duplicate.to_dict())
+            verdicts[shard_of_row[row_of_kept_id[duplicate.duplicate_of]]]["heads"].add(duplicate.duplicate_of)
+        for number, verdict in verdicts.items():
+            with atomic_write(verdicts_path(self.data, self.run_id, number)) as handle:
+                json.dump({"dropped": verdict["dropped"], "heads": sorted(verdict["heads"])}, handle)
+
+
+def verdicts_path(data: str, run_id: str, shard: int) -> Path:
+    return work(data) / "dedup" / f"{run_id}.verdicts" / f"{shard:04d}.json"
 
 
 class ShingleStore:
@@ -259,13 +282,12 @@ class Template(RunTask):
             np.save(handle, np.array(sorted(repeated), dtype=np.uint64), allow_pickle=False)
 
 
-def shard_line_keys(shard: dict, dropped: set[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """A shard's document paths, and the (row, line key) pairs of its kept documents: rows and keys."""
+def shard_line_keys(shard: dict, dropped: set[str]) -> tuple[list[str], np.ndarray]:
+    """A shard's document paths, and the line keys of its kept documents (once per document)."""
     pairs = load_array(shard["lines.npy"].path)
     paths = [key["path"] for key in read_jsonl(Path(shard["keys.jsonl"].path))]
     kept_rows = np.array([i for i, path in enumerate(paths) if path not in dropped], dtype=np.uint64)
-    kept = pairs[np.isin(pairs[:, 0], kept_rows)]
-    return paths, kept[:, 0], kept[:, 1]
+    return paths, pairs[np.isin(pairs[:, 0], kept_rows), 1]
 
 
 class FinishShard(RunTask):
@@ -289,23 +311,16 @@ class FinishShard(RunTask):
 
     def run(self) -> None:
         shard = self.input()["shard"]
-        duplicates = [d for d in read_jsonl(Path(self.input()["dedup"].path))]
-        repeated = load_array(self.input()["template"].path)
-        paths, rows, keys = shard_line_keys(shard, {d["path"] for d in duplicates})
-        mine = set(paths)
-        dropped = {d["path"]: d for d in duplicates if d["path"] in mine}
-        ids = {d["duplicate_of"] for d in duplicates}
-        hits = np.isin(keys, repeated)
-        verdict = hashlib.blake2b(json.dumps([
-            Path(shard["docs.jsonl"].path).name, sorted(dropped.values(), key=lambda d: d["path"]),
-            sorted(np.unique(keys[hits]).tolist()),
-        ]).encode(), digest_size=8)
-        # Kept documents that others were folded into: their text is shown beside the copies in the report.
-        heads = [key["id"] for key in read_jsonl(Path(shard["keys.jsonl"].path)) if key["id"] in ids]
-        verdict.update(json.dumps(sorted(heads)).encode())
-        stem = work(self.data) / "parts" / f"{self.shard:04d}-{verdict.hexdigest()}"
+        verdicts = json.loads(verdicts_path(self.data, self.run_id, self.shard).read_text())
+        dropped = {d["path"]: d for d in verdicts["dropped"]}
+        _, keys = shard_line_keys(shard, set(dropped))
+        repeated = np.unique(keys[np.isin(keys, load_array(self.input()["template"].path))]).tolist()
+        # Kept documents that others were folded into (heads) are also shown beside their copies in the report.
+        depends = [Path(shard["docs.jsonl"].path).name, verdicts["dropped"], verdicts["heads"], repeated]
+        verdict = hashlib.blake2b(json.dumps(depends).encode(), digest_size=8).hexdigest()
+        stem = work(self.data) / "parts" / f"{self.shard:04d}-{verdict}"
         if not stem.with_suffix(".stats.json").exists():
-            self._write_part(stem, shard, dropped, set(np.unique(keys[hits]).tolist()), ids)
+            self._write_part(stem, shard, dropped, set(repeated), set(verdicts["heads"]))
         with atomic_write(Path(self.output().path)) as handle:
             json.dump({"part": str(stem.relative_to(work(self.data)))}, handle)
 
@@ -327,7 +342,7 @@ class FinishShard(RunTask):
                 document = record["document"]
                 if record["path"] in dropped:
                     counts["duplicates"] += 1
-                    cluster.write(dumps(document) + "\n")
+                    cluster.write(f"{dumps([record['path'], None])}\t{dumps(document)}\n")
                     continue
                 text, removed = template.strip_template(document["text"], repeated, config.repetition.min_chars,
                                                         config.min_words, document["metadata"]["removed"])
@@ -342,7 +357,7 @@ class FinishShard(RunTask):
                 corpus.write(dumps(document) + "\n")
                 kept.append(document)
                 if document["id"] in heads:
-                    cluster.write(dumps(document) + "\n")
+                    cluster.write(f"{dumps([record['path'], document['id']])}\t{dumps(document)}\n")
         write_jsonl(stem.with_suffix(".index.jsonl"),
                     report.document_pages(stem.with_suffix(".pages"), kept, f"docs-{self.shard:04d}"))
         with atomic_write(stem.with_suffix(".stats.json")) as handle:  # last: its presence marks the part done
@@ -366,11 +381,12 @@ class WriteCorpus(RunTask):
         config = load_config(self.data, self.plan()["config"])
         stems = part_stems(self.data, self.input()["parts"])
         out = {name: Path(target.path) for name, target in self.output().items()}
-        with atomic_write(out["corpus.jsonl"]) as corpus:  # lines copied as they are, in path order
-            merged = heapq.merge(*(zip(read_jsonl(stem.with_suffix(".index.jsonl")),
-                                       open(stem.with_suffix(".corpus.jsonl"), encoding="utf-8"), strict=True)
-                                   for stem in stems), key=lambda pair: pair[0][0])
-            corpus.writelines(line for _, line in merged)
+        with atomic_write(out["corpus.jsonl"]) as corpus, contextlib.ExitStack() as parts:
+            # Lines are copied as they are, in path order; one open file per part.
+            lines = [zip([entry[0] for entry in read_jsonl(stem.with_suffix(".index.jsonl"))],
+                         parts.enter_context(open(stem.with_suffix(".corpus.jsonl"), encoding="utf-8")), strict=True)
+                     for stem in stems]
+            corpus.writelines(line for _, line in heapq.merge(*lines, key=lambda pair: pair[0]))
         write_jsonl(out["rejected.jsonl"], heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl"))
                                                          for stem in stems), key=lambda r: r["path"]))
         shutil.copyfile(self.input()["dedup"].path, out["duplicates.jsonl"])
@@ -418,15 +434,62 @@ class WriteReport(RunTask):
             for page in sorted(stem.with_suffix(".pages").glob("*.html")):
                 _link_or_copy(page, staged / "report" / page.name)
         index = heapq.merge(*(read_jsonl(stem.with_suffix(".index.jsonl")) for stem in stems), key=lambda e: e[0])
-        involved = {d["metadata"]["path"]: d for stem in stems for d in read_jsonl(stem.with_suffix(".cluster.jsonl"))}
-        report.write_report(staged, list(index), list(read_jsonl(outputs["duplicates.jsonl"])),
-                            list(read_jsonl(outputs["rejected.jsonl"])), json.loads(outputs["stats.json"].read_text()),
-                            involved)
+        involved = Involved([stem.with_suffix(".cluster.jsonl") for stem in stems])
+        cache = work(self.data) / "dedup" / f"{self.run_id}.clusters.jsonl"
+        earlier = max((p for p in cache.parent.glob("*.clusters.jsonl") if p != cache),
+                      key=lambda p: p.stat().st_mtime, default=None)
+        with atomic_write(cache) as out:
+            sections = report.Sections(earlier, out)
+            try:
+                report.write_report(staged, list(index), list(read_jsonl(outputs["duplicates.jsonl"])),
+                                    list(read_jsonl(outputs["rejected.jsonl"])),
+                                    json.loads(outputs["stats.json"].read_text()), involved, sections)
+            finally:
+                sections.close()
+                involved.close()
         if (folder / "report").exists():
             shutil.rmtree(folder / "report")
         os.replace(staged / "report", folder / "report")
         os.replace(staged / "report.html", self.output().path)  # last: its presence marks the report done
         staged.rmdir()
+
+
+class Involved:
+    """The documents of duplicate clusters (copies by path, kept ones by id), read from the parts' cluster
+    files when a report page needs them: only their offsets stay in memory. Each line is a small JSON
+    header [path, id of a kept document or null], a tab (never found in JSON), then the document."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self.handles = [open(path, "rb") for path in files]  # noqa: SIM115 (closed by close())
+        self.copies: dict[str, tuple[int, int]] = {}
+        self.kept: dict[str, tuple[int, int]] = {}
+        for number, handle in enumerate(self.handles):
+            offset = 0
+            for line in handle:
+                path, kept_id = json.loads(line[: line.index(b"\t")])
+                if kept_id is None:
+                    self.copies[path] = (number, offset)
+                else:
+                    self.kept[kept_id] = (number, offset)
+                offset += len(line)
+
+    def _read(self, where: tuple[int, int] | None) -> dict | None:
+        if where is None:
+            return None
+        handle = self.handles[where[0]]
+        handle.seek(where[1])
+        line = handle.readline()
+        return json.loads(line[line.index(b"\t") + 1 :])
+
+    def copy(self, path: str) -> dict | None:
+        return self._read(self.copies.get(path))
+
+    def kept_document(self, document_id: str) -> dict | None:
+        return self._read(self.kept.get(document_id))
+
+    def close(self) -> None:
+        for handle in self.handles:
+            handle.close()
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -57,9 +57,10 @@ class Label:
     cls: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rules:
-    """The rules of a file, and the largest word limit among them: longer lines need no search at all."""
+    """The rules of a file, and the largest word limit among them: longer lines need no search at all.
+    Compared and hashed by identity (`load_rules` makes one per file), so caches keyed by it stay cheap."""
 
     rules: tuple[Rule, ...]
     longest: int

@@ -11,10 +11,12 @@ import itertools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from re import _constants as sre  # the standard regex parser: rules read as trees
+from re import _parser
 
 from pipeline import metadata
 
@@ -40,13 +42,21 @@ MIN_BODY_WORDS = 40
 
 @dataclass(frozen=True)
 class Rule:
-    """One named boilerplate rule from rules.toml."""
+    """One named boilerplate rule from rules.toml; `needs`: literals one of which every match contains."""
 
     name: str
     cls: str
     action: str
     pattern: re.Pattern
     max_words: int
+    needs: frozenset[str] | None = None
+
+    def could_match(self, key: str) -> bool:
+        """False when the casefolded line lacks every literal the rule needs: no regex search is needed."""
+        if self.needs is None:
+            return True
+        probe = key.replace("ı", "i")  # the one letter case-insensitive matching equates and casefold keeps
+        return any(map(probe.__contains__, self.needs))
 
 
 @dataclass(frozen=True)
@@ -81,8 +91,10 @@ def load_rules(path: str) -> Rules:
             if entry["action"] not in ("drop", "cut"):
                 raise ValueError(f"action must be 'drop' or 'cut', not {entry['action']!r}")
             pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
+            parts = [needed(p) for p in entry["patterns"]]
             rules.append(Rule(entry["name"], entry["class"], entry["action"], pattern,
-                              entry.get("max_words", DEFAULT_MAX_WORDS)))
+                              entry.get("max_words", DEFAULT_MAX_WORDS),
+                              None if None in parts else frozenset().union(*parts)))
         except (KeyError, re.error, ValueError) as err:
             raise ValueError(f"rule {entry.get('name', '?')!r} in {path}: {err}") from err
     return Rules(tuple(rules), max((rule.max_words for rule in rules), default=0))
@@ -114,11 +126,50 @@ def match_rule(line: str, rules: Rules) -> Rule | None:
 
 @lru_cache(maxsize=1 << 16)
 def _match_key(key: str, rules: Rules) -> Rule | None:
-    """Cached: a site's menus, banners and footers recur on every page it serves."""
+    """Cached: a site's menus, banners and footers recur on every page it serves. A rule's regex runs
+    only on lines holding one of the literals it needs (a substring test is many times cheaper)."""
     count = words(key)
     if count > rules.longest:
         return None
-    return next((rule for rule in rules if count <= rule.max_words and rule.pattern.search(key)), None)
+    return next((rule for rule in rules if count <= rule.max_words and rule.could_match(key)
+                 and rule.pattern.search(key)), None)
+
+
+def needed(pattern: str) -> frozenset[str] | None:
+    """Lowercase literals of which every case-insensitive match of `pattern` in a casefolded line contains
+    at least one, read off the pattern's parse tree (None when no such set is found)."""
+    return _needed(_parser.parse(pattern, re.IGNORECASE))
+
+
+def _needed(items: Iterable) -> frozenset[str] | None:
+    """For a sequence: its best requirement among its literal runs and its required sub-parts."""
+    best: frozenset[str] | None = None
+    run = ""
+    for op, value in [*items, (None, None)]:
+        if op is sre.LITERAL and _plain(chr(value)):
+            run += chr(value).lower()
+            continue
+        found = [frozenset([run])] if run else []
+        run = ""
+        if op is sre.SUBPATTERN:
+            found.append(_needed(value[3]))
+        elif op is sre.BRANCH:
+            options = [_needed(branch) for branch in value[1]]
+            found.append(None if None in options else frozenset().union(*options))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and value[0] >= 1:
+            found.append(_needed(value[2]))
+        elif op is sre.IN and all(kind is sre.LITERAL and _plain(chr(c)) for kind, c in value):
+            found.append(frozenset(chr(c).lower() for _, c in value))
+        for option in found:
+            if option and (best is None or min(map(len, option)) > min(map(len, best))):
+                best = option
+    return best
+
+
+def _plain(ch: str) -> bool:
+    """A letter that matches case-insensitively exactly what its lowercase form matches after casefold."""
+    low = ch.lower()
+    return len(low) == 1 and (low.isascii() or (low == low.casefold() and low.upper().lower() == low))
 
 
 @cache

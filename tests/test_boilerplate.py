@@ -7,6 +7,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import boilerplate
 from pipeline.boilerplate import Label, classify, load_rules, match_rule
@@ -213,3 +215,26 @@ def test_button_group_repeated_under_teasers(rules):
         lines += ["Facebook", "Pin", "Download"]
     removed = removed_by(lines, rules)
     assert removed.get("Pin") == "repeated-in-page"
+
+
+def test_needed_literals_are_read_off_the_pattern():
+    assert boilerplate.needed(r"\b(we|this (web)?site) uses? cookies\b") == {" cookies"}
+    assert boilerplate.needed(r"^(©|\(c\)|copyright)\s") == {"©", "(c)", "copyright"}
+    assert boilerplate.needed(r"^(Sign In|Log ?In)$") == {"sign in", "log"}
+    assert boilerplate.needed(r"^\w+ \d+$") == {" "}
+    assert boilerplate.needed(r"^\w+\d+$") is None  # nothing literal: the regex always runs
+
+
+RULES_TEXT = [literal for rule in load_rules(str(RULES)) for literal in sorted(rule.needs or ())]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(RULES_TEXT), st.sampled_from(list(" .:|-ıİIſKΣςσßẞ")),
+                          st.text(max_size=4)), max_size=8), st.booleans())
+def test_the_literal_prefilter_never_hides_a_match(parts, upper):
+    line = "".join(parts)
+    line = line.upper() if upper else line
+    key = line.strip(boilerplate.EDGE_PUNCT).casefold()
+    for rule in load_rules(str(RULES)):
+        if rule.pattern.search(key):
+            assert rule.could_match(key), (rule.name, key)

@@ -9,6 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 N ?= 10000
+BASELINE ?= 1
 
 .PHONY: corpus test bench bench-scale lint clean
 
@@ -32,7 +33,7 @@ bench: $(STAMP)
 	$(PY) -m pipeline.bench $(if $(AEB),--aeb $(AEB))
 
 bench-scale: $(STAMP)
-	$(PY) -m pipeline.bench --scale $(N) $(if $(AEB),--aeb $(AEB))
+	$(PY) -m pipeline.bench --scale $(N) $(if $(AEB),--aeb $(AEB)) $(if $(filter 0,$(BASELINE)),--no-baseline)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

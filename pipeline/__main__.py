@@ -28,7 +28,7 @@ from pipeline.explain import explain
 from pipeline.progress import Progress
 from pipeline.sources import content_id, plan, read_manifest, scan, write_manifest
 from pipeline.storage import Locked, prune, publish, run_lock, sweep_temporaries
-from pipeline.tasks import PUBLISHED, WriteReport, work
+from pipeline.tasks import PUBLISHED, TIMINGS, WriteReport, work
 
 
 def prepare(seeds: Path, data: Path, config: Config) -> str:
@@ -85,6 +85,8 @@ def corpus(args: argparse.Namespace) -> int:
         with lock:
             sweep_temporaries(data, older_than=86_400 if args.scheduler else 0)
             (work(str(data)) / "failed.txt").unlink(missing_ok=True)
+            if not args.scheduler:
+                (work(str(data)) / TIMINGS).unlink(missing_ok=True)
             run_id = prepare(seeds, data, config)
             task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id)
             progress = _progress(data, run_id)

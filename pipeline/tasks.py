@@ -28,6 +28,7 @@ from pipeline.sources import Seed
 
 OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")  # stats.json last: marks done
 PUBLISHED = (*OUTPUTS, "report.html", "report")  # what DATA/ links into the current run
+TIMINGS = "timings.jsonl"
 
 
 def work(data: str) -> Path:
@@ -81,6 +82,13 @@ class PipelineTask(luigi.Task):
         with contextlib.suppress(OSError):  # a full disk cannot take the note; the log has the traceback
             (work(self.data) / "failed.txt").write_text(reason + "\n")
         return super().on_failure(exception)
+
+
+@PipelineTask.event_handler(luigi.Event.PROCESSING_TIME)
+def record_time(task: PipelineTask, seconds: float) -> None:
+    """Append each task's busy time to work/timings.jsonl: where a run's time goes (read by bench-scale)."""
+    with contextlib.suppress(OSError), open(work(task.data) / TIMINGS, "a", encoding="utf-8") as handle:
+        handle.write(dumps({"task": task.task_family, "seconds": round(seconds, 3)}) + "\n")
 
 
 class CleanShard(PipelineTask):

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -70,6 +71,7 @@ def _write_once(path: Path, text: str) -> None:
 def corpus(args: argparse.Namespace) -> int:
     """Run the whole batch under DATA's lock; publish the new corpus only when every task succeeded."""
     started = time.monotonic()
+    _raise_open_files_limit()
     seeds, data = Path(args.seeds).resolve(), Path(args.data).resolve()
     if not seeds.is_dir():
         print(f"pipeline: seeds folder not found: {args.seeds}", file=sys.stderr)
@@ -120,6 +122,15 @@ def corpus(args: argparse.Namespace) -> int:
             f"rejected {stats['rejected']} in {time.monotonic() - started:.1f} s")
     print(line + (f" — ALARM: {stats['alarm']}" if stats["alarm"] else ""))
     return 0
+
+
+def _raise_open_files_limit(wanted: int = 1 << 16) -> None:
+    """Merging the shards' parts opens one file per shard: raise the soft limit towards the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 FAILED = (LuigiStatusCode.FAILED, LuigiStatusCode.FAILED_AND_SCHEDULING_FAILED, LuigiStatusCode.SCHEDULING_FAILED)

@@ -441,7 +441,7 @@ class WriteReport(RunTask):
         for stem in stems:  # the parts' document pages, linked (not copied) into this run's report
             for page in sorted(stem.with_suffix(".pages").glob("*.html")):
                 _link_or_copy(page, staged / "report" / page.name)
-        index = heapq.merge(*(read_jsonl(stem.with_suffix(".index.jsonl")) for stem in stems), key=lambda e: e[0])
+        index = heapq.merge(*(list(read_jsonl(stem.with_suffix(".index.jsonl"))) for stem in stems), key=lambda e: e[0])
         involved = Involved([stem.with_suffix(".cluster.jsonl") for stem in stems])
         cache = work(self.data) / "dedup" / f"{self.run_id}.clusters.jsonl"
         earlier = max((p for p in cache.parent.glob("*.clusters.jsonl") if p != cache),

@@ -266,9 +266,10 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8,
         if index >= start and before >= MIN_BODY_WORDS and tail:
             for row in range(index, len(lines)):
                 labels[row] = Label(rule.name, rule.cls) if lines[row] else None
-            start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
             break
         _mark_box(lines, labels, index, Label(rule.name, rule.cls))
+    if cuts:  # the block may have lost lines to a cut or a box: find it again, as a second pass would
+        start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
     for index, line in enumerate(lines):
         if trim and labels[index] is None and line.strip() and not start <= index < end:
             labels[index] = Label("outside-main-block", "structure")

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
+
+Item = TypeVar("Item")
+Loaded = TypeVar("Loaded")
 
 
 @dataclass(slots=True)
@@ -64,3 +69,17 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> int:
             handle.write(dumps(record) + "\n")
             count += 1
     return count
+
+
+def prefetch(items: Iterable[Item], load: Callable[[Item], Loaded], depth: int = 16) -> Iterator[tuple[Item, Future]]:
+    """Each item with the future of `load(item)`, in order, with up to `depth` loads running ahead in
+    threads: file reads and hashing release the GIL, so one file's disk latency overlaps the others' and
+    the work on earlier items. `future.result()` returns the load or raises its error."""
+    with ThreadPoolExecutor(max_workers=depth) as pool:
+        pending: deque[tuple[Item, Future]] = deque()
+        for item in items:
+            pending.append((item, pool.submit(load, item)))
+            if len(pending) >= depth:
+                yield pending.popleft()
+        while pending:
+            yield pending.popleft()

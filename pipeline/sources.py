@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.documents import read_jsonl, write_jsonl
+from pipeline.documents import prefetch, read_jsonl, write_jsonl
 
 
 @dataclass(frozen=True)
@@ -78,29 +78,31 @@ def scan(root: Path, earlier: list[dict], max_bytes: int) -> list[Seed]:
     mtime are unchanged. A path the manifest knows keeps its shard; a new one has none yet (see `plan`)."""
     known = {(r["path"], r["size"], r["mtime_ns"]): r["sha256"] for r in earlier if r.get("sha256")}
     shards = {r["path"]: r["shard"] for r in earlier if "shard" in r}
-    seeds = []
+    seeds, unhashed = [], []
     for relative, info, reason in discover(root):
         path, fs = display(relative)
         shard = shards.get(path)
         if info is None:
             seeds.append(Seed(path, rejected=reason, fs=fs, shard=shard))
-            continue
-        if info.st_size > max_bytes:
+        elif info.st_size > max_bytes:
             seeds.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs, shard=shard,
                               rejected=f"larger than the size limit ({info.st_size} > max_bytes {max_bytes})"))
-            continue
-        digest = known.get((path, info.st_size, info.st_mtime_ns))
-        if digest is None:
-            try:
-                with open(Seed(path, fs=fs).location(root), "rb") as handle:
-                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
-            except OSError as err:
-                seeds.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs, shard=shard,
-                                  rejected=f"unreadable: {err.strerror}"))
-                continue
-        seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, fs=fs, shard=shard))
+        elif digest := known.get((path, info.st_size, info.st_mtime_ns)):
+            seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, fs=fs, shard=shard))
+        else:
+            unhashed.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs, shard=shard))
+    for seed, hashed in prefetch(unhashed, lambda seed: _sha256(seed.location(root))):
+        try:
+            seeds.append(replace(seed, sha256=hashed.result()))
+        except OSError as err:
+            seeds.append(replace(seed, rejected=f"unreadable: {err.strerror}"))
     seeds.sort(key=lambda s: s.path)
     return seeds
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[Seed], dict[int, tuple[str, list[Seed]]]]:

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import luigi
@@ -23,7 +24,7 @@ from pipeline import dedup, report, template
 from pipeline.boilerplate import words
 from pipeline.clean import clean
 from pipeline.config import Config
-from pipeline.documents import atomic_write, dumps, read_jsonl, write_jsonl
+from pipeline.documents import atomic_write, dumps, prefetch, read_jsonl, write_jsonl
 from pipeline.sources import Seed
 
 OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")  # stats.json last: marks done
@@ -55,12 +56,12 @@ def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
     return data
 
 
-def clean_seed(root: Path, seed: Seed, config: Config) -> dict:
+def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> dict:
     """One shard line: the cleaned document, or the seed's rejection. Never raises for bad input."""
     if seed.rejected:
         return {"path": seed.path, "rejected": seed.rejected}
     try:
-        outcome = clean(seed.path, read_seed(root, seed, config.max_bytes), config)
+        outcome = clean(seed.path, read(), config)
     except OSError as err:  # transient: the next run reads the file again
         return {"path": seed.path, "rejected": f"unreadable: {err.strerror or err}", "transient": True}
     except ValueError as err:
@@ -108,13 +109,16 @@ class CleanShard(PipelineTask):
         config = load_config(self.data, self.config)
         inputs = work(self.data) / "inputs" / f"{self.shard:04d}-{self.digest}.jsonl"
         earlier = self._earlier_records()
-        records = []
-        for entry in read_jsonl(inputs):
-            seed = Seed(**entry)
-            done = earlier.get(seed.path)
-            if seed.sha256 is None or done is None or done.get("sha256") != seed.sha256 or done.get("transient"):
-                done = {**clean_seed(Path(self.seeds), seed, config), "sha256": seed.sha256}
-            records.append(done)
+        seeds = [Seed(**entry) for entry in read_jsonl(inputs)]
+        records = [earlier.get(seed.path) for seed in seeds]
+        todo = [row for row, (seed, done) in enumerate(zip(seeds, records, strict=True))
+                if seed.sha256 is None or done is None or done.get("sha256") != seed.sha256 or done.get("transient")]
+
+        def read(row: int) -> bytes | None:  # in a thread, ahead of the cleaning
+            return None if seeds[row].rejected else read_seed(Path(self.seeds), seeds[row], config.max_bytes)
+
+        for row, data in prefetch(todo, read):
+            records[row] = {**clean_seed(seeds[row], data.result, config), "sha256": seeds[row].sha256}
         documents = [record["document"] for record in records if "document" in record]
         tokens = [dedup.tokens(document["text"]) for document in documents]
         shingle_sets = dedup.shingle_hashes_many(tokens, config.dedup.shingle_words, config.dedup.short_words)

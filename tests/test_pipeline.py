@@ -193,9 +193,9 @@ def test_a_new_seed_does_not_make_its_shard_clean_old_seeds_again(tmp_path, monk
     cleaned: list[str] = []
     real = tasks.clean_seed
 
-    def counting(root, seed, config):
+    def counting(seed, read, config):
         cleaned.append(seed.path)
-        return real(root, seed, config)
+        return real(seed, read, config)
 
     monkeypatch.setattr(tasks, "clean_seed", counting)
     (seeds / "new.txt").write_text(ARTICLE)

@@ -53,6 +53,7 @@ def discover(root: Path) -> Iterator[tuple[str, os.stat_result | None, str | Non
     top = len(os.path.join(root, ""))
     for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
         dirnames.sort()
+        subfolders = set(dirnames)  # a set: a folder of a million files must not make this loop quadratic
         for name in sorted([*dirnames, *filenames]):
             full = os.path.join(folder, name)
             relative = full[top:]
@@ -62,9 +63,9 @@ def discover(root: Path) -> Iterator[tuple[str, os.stat_result | None, str | Non
                 continue
             if stat.S_ISLNK(info.st_mode):
                 yield relative, None, "symbolic link (not followed)"
-                if name in dirnames:
+                if name in subfolders:
                     dirnames.remove(name)
-            elif name in filenames:
+            elif name not in subfolders:
                 if stat.S_ISREG(info.st_mode):
                     yield relative, info, None
                 else:

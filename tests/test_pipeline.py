@@ -206,3 +206,28 @@ def test_a_new_seed_does_not_make_its_shard_clean_old_seeds_again(tmp_path, monk
     assert run(seeds, full, "--config", str(settings)) == 0
     assert (data / "corpus.jsonl").read_bytes() == (full / "corpus.jsonl").read_bytes()
     assert len(list((data / "work" / "shards").glob("*.docs.jsonl"))) == 1  # the old version was pruned
+
+
+def test_a_rerun_cleans_and_finishes_only_the_shards_new_seeds_touched(tmp_path, monkeypatch):
+    import pipeline.tasks as tasks
+
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    settings = tmp_path / "small-shards.toml"
+    settings.write_text("shard_size = 2\n")
+    assert run(seeds, data, "--config", str(settings)) == 0  # five seeds: shards 0, 1, 2 (one seed)
+    finished: list[int] = []
+    real = tasks.FinishShard._write_part
+
+    def counting(self, *args):
+        finished.append(self.shard)
+        return real(self, *args)
+
+    monkeypatch.setattr(tasks.FinishShard, "_write_part", counting)
+    CLEANED.clear()
+    (seeds / "new.txt").write_text(ARTICLE)
+    assert run(seeds, data, "--config", str(settings)) == 0
+    assert len(CLEANED) == 1 and finished == [2]  # the newest shard took the seed; the others reused parts
+    full = tmp_path / "full"
+    assert run(seeds, full, "--config", str(settings)) == 0
+    for name in (*OUTPUTS, "stats.json"):
+        assert (data / name).read_bytes() == (full / name).read_bytes(), name

@@ -120,3 +120,23 @@ def test_report_renders_in_headless_chromium(run_dir):
     assert "7 documents" not in index and "5 documents" in index  # the search list was built by its script
     assert "001_374e80c88be559e9.txt" in index
     assert re.search(r"<del>July 10, 2025Clash Report</del><span class=\"rule\">dateline · byline</span>", page)
+
+
+def test_cluster_sections_are_reused_from_the_previous_run(tmp_path, monkeypatch):
+    from pipeline import report
+
+    kept = {"id": "k", "text": "one two three", "metadata": {"path": "a.txt"}}
+    members = [{"path": "b.txt", "duplicate_of": "k", "similarity": 0.9, "kind": "near"}]
+    copies = {"b.txt": {"id": "b", "text": "one two four", "metadata": {"path": "b.txt"}}}
+    drawn: list[str] = []
+    real = report._cluster
+    monkeypatch.setattr(report, "_cluster", lambda *args: drawn.append("drawn") or real(*args))
+    with open(tmp_path / "first.jsonl", "w") as out:
+        first = report.Sections(None, out).get(kept, members, copies)
+    with open(tmp_path / "second.jsonl", "w") as out:
+        sections = report.Sections(tmp_path / "first.jsonl", out)
+        assert sections.get(kept, members, copies) == first
+        changed = {"b.txt": {**copies["b.txt"], "text": "one two five"}}
+        assert "<mark>five</mark>" in sections.get(kept, members, changed)
+        sections.close()
+    assert drawn == ["drawn", "drawn"]  # the first run, and the changed copy; the unchanged one was reused

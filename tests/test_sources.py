@@ -1,0 +1,50 @@
+"""Discovery, the manifest and the shard plan: seeds keep their shard, new seeds go to the newest ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.sources import Seed, content_id, plan, read_manifest, scan, write_manifest
+
+
+def seeds_in(folder: Path, names: list[str]) -> None:
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        (folder / name).write_text(f"text of {name}\n")
+
+
+def test_new_seeds_fill_the_newest_shard_then_new_even_shards(tmp_path):
+    folder, manifest = tmp_path / "seeds", tmp_path / "manifest.jsonl"
+    seeds_in(folder, ["a", "b", "c"])
+    placed, shards = plan(scan(folder, [], 1000), 2, "fp")
+    assert {seed.path: seed.shard for seed in placed} == {"a": 0, "b": 0, "c": 1}
+    write_manifest(manifest, placed, [])
+    seeds_in(folder, ["0", "d", "e", "f", "g"])  # "0" sorts before every old seed
+    earlier = read_manifest(manifest)
+    placed, again = plan(scan(folder, earlier, 1000), 2, "fp")
+    shard_of = {seed.path: seed.shard for seed in placed}
+    assert [shard_of[name] for name in "abc"] == [0, 0, 1]  # old seeds stay where they were
+    assert shard_of["0"] == 1  # the newest shard had room for one
+    assert sorted(shard_of[name] for name in "defg") == [2, 2, 3, 3]
+    assert again[0] == shards[0]  # an untouched shard keeps its digest: its outputs are reused
+    assert again[1][0] != shards[1][0]
+
+
+def test_the_manifest_is_left_alone_when_nothing_changed(tmp_path):
+    folder, manifest = tmp_path / "seeds", tmp_path / "manifest.jsonl"
+    seeds_in(folder, ["a", "b"])
+    placed, _ = plan(scan(folder, [], 1000), 2, "fp")
+    write_manifest(manifest, placed, [])
+    written = manifest.stat().st_mtime_ns
+    earlier = read_manifest(manifest)
+    placed_again, _ = plan(scan(folder, earlier, 1000), 2, "fp")
+    write_manifest(manifest, placed_again, earlier)
+    assert manifest.stat().st_mtime_ns == written
+    assert placed_again == placed
+
+
+def test_the_run_content_does_not_depend_on_the_shards():
+    one = [Seed("a", sha256="1", shard=0), Seed("b", sha256="2", shard=0)]
+    two = [Seed("a", sha256="1", shard=0), Seed("b", sha256="2", shard=5)]
+    assert content_id(one, "fp") == content_id(two, "fp")
+    assert content_id(one, "fp") != content_id([Seed("a", sha256="1")], "fp")

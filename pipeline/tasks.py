@@ -137,7 +137,6 @@ class CleanShard(PipelineTask):
         write_jsonl(Path(outputs["keys.jsonl"].path), keys)
         write_jsonl(Path(outputs["docs.jsonl"].path), records)  # last: its presence marks the shard done
 
-
     def _earlier_records(self) -> dict[str, dict]:
         """This shard's documents from its previous version under the same settings, by path: a seed whose
         bytes have not changed is not cleaned again when new seeds land in its shard."""
@@ -161,10 +160,14 @@ class RunTask(PipelineTask):
                 for shard, digest in plan["shards"]]
 
 
-def load_entries(shards: list[dict]) -> list[dedup.Entry]:
-    """Every document's dedup keys, in shard order (the row order of the signature arrays)."""
-    return [dedup.Entry(**{k: v for k, v in key.items() if k != "shingles"})
-            for shard in shards for key in read_jsonl(Path(shard["keys.jsonl"].path))]
+def read_keys(shards: list[dict]) -> list[list[dict]]:
+    """Each shard's per-document dedup keys (keys.jsonl), in row order of its signature array."""
+    return [list(read_jsonl(Path(shard["keys.jsonl"].path))) for shard in shards]
+
+
+def load_entries(keys: list[list[dict]]) -> list[dedup.Entry]:
+    """Every document's dedup entry, in shard order (the row order of the concatenated signatures)."""
+    return [dedup.Entry(**{k: v for k, v in key.items() if k != "shingles"}) for shard in keys for key in shard]
 
 
 class Representatives(RunTask):
@@ -177,7 +180,7 @@ class Representatives(RunTask):
         return luigi.LocalTarget(str(work(self.data) / "dedup" / f"{self.run_id}.reps.npy"))
 
     def run(self) -> None:
-        _, representatives = dedup.representatives(load_entries(self.input()))
+        _, representatives = dedup.representatives(load_entries(read_keys(self.input())))
         with atomic_write(Path(self.output().path), "wb") as handle:
             np.save(handle, np.array(representatives, dtype=np.int64), allow_pickle=False)
 
@@ -223,13 +226,13 @@ class Deduplicate(RunTask):
         plan = self.plan()
         config = load_config(self.data, plan["config"])
         shards = self.input()["shards"]
-        entries = load_entries(shards)
+        keys = read_keys(shards)
+        entries = load_entries(keys)
         sets = ShingleStore()
         shard_of_row = []
-        for (number, _), shard in zip(plan["shards"], shards, strict=True):
-            counts = [key["shingles"] for key in read_jsonl(Path(shard["keys.jsonl"].path))]
-            sets.add(shard["shingles.npy"].path, counts)
-            shard_of_row += [number] * len(counts)
+        for (number, _), shard, shard_keys in zip(plan["shards"], shards, keys, strict=True):
+            sets.add(shard["shingles.npy"].path, [key["shingles"] for key in shard_keys])
+            shard_of_row += [number] * len(shard_keys)
         dropped, _ = dedup.representatives(entries)
         pairs = np.concatenate([np.zeros((0, 2), np.int64),
                                 *(load_array(band.path) for band in self.input()["bands"])])
@@ -288,18 +291,18 @@ class Template(RunTask):
     def run(self) -> None:
         config = load_config(self.data, self.plan()["config"])
         dropped = {d["path"] for d in read_jsonl(Path(self.input()["dedup"].path))}
-        kept = [shard_line_keys(shard, dropped)[1] for shard in self.input()["shards"]]
+        kept = [shard_line_keys(shard, dropped) for shard in self.input()["shards"]]
         repeated = template.repeated(kept, config.repetition.min_documents)
         with atomic_write(Path(self.output().path), "wb") as handle:
             np.save(handle, np.array(sorted(repeated), dtype=np.uint64), allow_pickle=False)
 
 
-def shard_line_keys(shard: dict, dropped: set[str]) -> tuple[list[str], np.ndarray]:
-    """A shard's document paths, and the line keys of its kept documents (once per document)."""
+def shard_line_keys(shard: dict, dropped: set[str]) -> np.ndarray:
+    """The line keys of a shard's kept documents (each once per document)."""
     pairs = load_array(shard["lines.npy"].path)
     paths = [key["path"] for key in read_jsonl(Path(shard["keys.jsonl"].path))]
     kept_rows = np.array([i for i, path in enumerate(paths) if path not in dropped], dtype=np.uint64)
-    return paths, pairs[np.isin(pairs[:, 0], kept_rows), 1]
+    return pairs[np.isin(pairs[:, 0], kept_rows), 1]
 
 
 class FinishShard(RunTask):
@@ -324,8 +327,8 @@ class FinishShard(RunTask):
     def run(self) -> None:
         shard = self.input()["shard"]
         verdicts = json.loads(verdicts_path(self.data, self.run_id, self.shard).read_text())
-        dropped = {d["path"]: d for d in verdicts["dropped"]}
-        _, keys = shard_line_keys(shard, set(dropped))
+        dropped = {d["path"] for d in verdicts["dropped"]}
+        keys = shard_line_keys(shard, dropped)
         repeated = np.unique(keys[np.isin(keys, load_array(self.input()["template"].path))]).tolist()
         # Kept documents that others were folded into (heads) are also shown beside their copies in the report.
         depends = [Path(shard["docs.jsonl"].path).name, verdicts["dropped"], verdicts["heads"], repeated]
@@ -336,7 +339,7 @@ class FinishShard(RunTask):
         with atomic_write(Path(self.output().path)) as handle:
             json.dump({"part": str(stem.relative_to(work(self.data)))}, handle)
 
-    def _write_part(self, stem: Path, shard: dict, dropped: dict, repeated: set[int], heads: set[str]) -> None:
+    def _write_part(self, stem: Path, shard: dict, dropped: set[str], repeated: set[int], heads: set[str]) -> None:
         config = load_config(self.data, self.config)
         counts: Counter = Counter()
         rules: Counter = Counter()

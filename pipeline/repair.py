@@ -8,10 +8,16 @@ a line that no other line of the document uses, on a minority of that line, is f
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from re import _constants as sre
+from re import _parser
 
 import ftfy
+from ftfy.badness import BADNESS_RE
+from ftfy.chardata import CONTROL_CHARS
 
 from pipeline.boilerplate import line_scripts
 
@@ -29,6 +35,8 @@ ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 # Lines that need ftfy's attention: anything beyond plain printable ASCII, or an entity.
 SUSPECT = re.compile(r"[^\t\n\x20-\x7e]|&")
 REDECODE = "redecode:sloppy-windows-1252/utf-8"
+# What ftfy acts on besides mojibake: control characters, C1 controls, odd line breaks, lone surrogates.
+FIXABLE = re.compile(f"[{re.escape(''.join(map(chr, CONTROL_CHARS)))}\x80-\x9f\r\x85\u2028\u2029\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ def repair(text: str, html: bool = False) -> Repaired:
 
 def fix_line(line: str, config: ftfy.TextFixerConfig) -> tuple[str, list[str]]:
     """ftfy's fixes for one line, then any mojibake its heuristic let through, then zero-width characters."""
-    fixed, explanation = ftfy.fix_and_explain(line, config)
+    fixed, explanation = (line, None) if untouched(line, config) else ftfy.fix_and_explain(line, config)
     steps = [step.parameter if step.action == "apply" else f"{step.action}:{step.parameter}"
              for step in explanation or ()]
     for _ in range(3):  # up to three layers of UTF-8 read as windows-1252
@@ -82,6 +90,50 @@ def fix_line(line: str, config: ftfy.TextFixerConfig) -> tuple[str, list[str]]:
     if without != fixed:
         steps.append("remove_zero_width")
     return without, steps
+
+
+def untouched(line: str, config: ftfy.TextFixerConfig) -> bool:
+    """True when ftfy would return the line as it is, found without running it: most non-ASCII lines are
+    just curly quotes and dashes, and ftfy's full pass costs several times more than these checks."""
+    return not ((config.unescape_html and "&" in line) or FIXABLE.search(line) or looks_bad(line)
+                or not unicodedata.is_normalized("NFC", line))
+
+
+def looks_bad(line: str) -> bool:
+    """ftfy.badness.is_bad, with its regex run only when the line holds the characters one of its patterns needs
+    (plain typography, curly quotes and dashes, never satisfies any)."""
+    present = MOJIBAKE_CHARS.intersection(line)
+    return _possible(present) and bool(BADNESS_RE.search(line))
+
+
+@lru_cache(maxsize=4096)
+def _possible(present: frozenset[str]) -> bool:
+    return any(all(not chars.isdisjoint(present) for chars in needs) for needs in MOJIBAKE_NEEDS)
+
+
+def _requirements(regex: re.Pattern) -> list[list[frozenset[str]]]:
+    """Per alternative of a regex, the sets of non-ASCII characters a match must hold one of each of,
+    read off its parse tree (an alternative with none can always match)."""
+    items = _parser.parse(regex.pattern, regex.flags).data
+    if regex.flags & re.IGNORECASE:
+        return [[]]
+    branches = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
+    return [[chars for op, value in branch if (chars := _non_ascii(op, value))] for branch in branches]
+
+
+def _non_ascii(op: object, value: object) -> frozenset[str] | None:
+    """The characters a single-character item matches, when it matches only non-ASCII ones."""
+    if op is sre.LITERAL:
+        codes = [value]
+    elif op is sre.IN and all(kind in (sre.LITERAL, sre.RANGE) for kind, _ in value):
+        codes = [c for kind, item in value for c in ([item] if kind is sre.LITERAL else range(item[0], item[1] + 1))]
+    else:
+        return None
+    return frozenset(map(chr, codes)) if codes and min(codes) > 127 else None
+
+
+MOJIBAKE_NEEDS = _requirements(BADNESS_RE)
+MOJIBAKE_CHARS = frozenset().union(*(chars for needs in MOJIBAKE_NEEDS for chars in needs))
 
 
 def redecode(line: str) -> str | None:

@@ -381,8 +381,8 @@ def _mark_date_lists(lines: list[str], labels: list[Label | None], prose: list[b
             if lines[index].strip():
                 run.append(index)
             continue
-        dated = [row for row in run if metadata.has_date(lines[row]) or labels[row] == Label("time-ago", "byline")]
-        if len(run) >= 3 and len(dated) >= 2:
+        if len(run) >= 3 and sum(metadata.has_date(lines[row]) or labels[row] == Label("time-ago", "byline")
+                                 for row in run) >= 2:
             for row in run:
                 if labels[row] is None:
                     labels[row] = Label("headline-list", "related")

@@ -42,6 +42,7 @@ DATE_PREFIX = re.compile(
 )
 WORD = re.compile(r"\w+")
 DIGIT = re.compile(r"\d")
+YEAR = re.compile(r"\d{4}")  # every full date and month-and-year form holds one: lines without need no search
 HEADLINE_END = re.compile(r"[.,;:]$")
 
 
@@ -54,6 +55,8 @@ def _valid(year: int, month: int, day: int) -> str | None:
 
 def find_date(text: str) -> str | None:
     """The first full calendar date written in `text`, as ISO YYYY-MM-DD."""
+    if not YEAR.search(text):
+        return None
     found: list[tuple[int, str]] = []
     for pattern, order in ((ISO, "ymd"), (MONTH_DAY_YEAR, "mdy"), (DAY_MONTH_YEAR, "dmy"), (DOTTED, "dmy")):
         for match in pattern.finditer(text):
@@ -69,7 +72,7 @@ def find_date(text: str) -> str | None:
 
 def has_date(text: str) -> bool:
     """A full date or a month-and-year ("July 2025")."""
-    return bool(DIGIT.search(text)) and (find_date(text) is not None or MONTH_YEAR.search(text) is not None)
+    return bool(YEAR.search(text)) and (find_date(text) is not None or MONTH_YEAR.search(text) is not None)
 
 
 def is_date_line(text: str) -> bool:

@@ -7,22 +7,19 @@ with full ones.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable
 
 import numpy as np
+import xxhash
 
 from pipeline.boilerplate import words
 
-SPACE = re.compile(r"\s+")
 RULE = {"rule": "repeated-across-documents", "class": "template"}
 
 
 def line_key(line: str) -> int:
     """64-bit hash of a line, case and spacing folded."""
-    folded = SPACE.sub(" ", line.strip().casefold())
-    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "little")
+    return xxhash.xxh64_intdigest(" ".join(line.casefold().split()).encode())
 
 
 def document_keys(text: str, min_chars: int) -> list[int]:

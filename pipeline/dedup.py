@@ -45,14 +45,13 @@ WORD_CACHE_SIZE = 1 << 21
 
 def word_hashes(words: Sequence[str]) -> np.ndarray:
     """32-bit xxhash of each word, from a bounded cache: a corpus reuses a small vocabulary."""
-    hashed = list(map(_WORD_HASHES.get, words))
-    if None in hashed:
-        if len(_WORD_HASHES) > WORD_CACHE_SIZE:
+    new = set(words).difference(_WORD_HASHES)  # set operations at C speed; only new words are hashed here
+    if new:
+        if len(_WORD_HASHES) + len(new) > WORD_CACHE_SIZE:
             _WORD_HASHES.clear()
-        for index, value in enumerate(hashed):
-            if value is None:
-                hashed[index] = _WORD_HASHES[words[index]] = xxhash.xxh32_intdigest(words[index].encode())
-    return np.array(hashed, dtype=np.uint32)
+            new = set(words)
+        _WORD_HASHES.update((word, xxhash.xxh32_intdigest(word.encode())) for word in new)
+    return np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint32, count=len(words))
 
 
 def shingle_hashes(words: Sequence[str], size: int, short_words: int) -> np.ndarray:

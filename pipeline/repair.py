@@ -7,11 +7,13 @@ a line that no other line of the document uses, on a minority of that line, is f
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from re import _constants as sre
 from re import _parser
 
@@ -102,13 +104,17 @@ def untouched(line: str, config: ftfy.TextFixerConfig) -> bool:
 def looks_bad(line: str) -> bool:
     """ftfy.badness.is_bad, with its regex run only when the line holds the characters one of its patterns needs
     (plain typography, curly quotes and dashes, never satisfies any)."""
-    present = MOJIBAKE_CHARS.intersection(line)
-    return _possible(present) and bool(BADNESS_RE.search(line))
+    return could_be_bad(MOJIBAKE_CHARS.intersection(line)) and bool(BADNESS_RE.search(line))
+
+
+def could_be_bad(chars: Iterable[str]) -> bool:
+    """Whether some alternative of ftfy's regex finds, among these characters, one of each set it needs."""
+    return _covers(reduce(operator.or_, map(CHAR_BITS.__getitem__, chars), 0))
 
 
 @lru_cache(maxsize=4096)
-def _possible(present: frozenset[str]) -> bool:
-    return any(all(not chars.isdisjoint(present) for chars in needs) for needs in MOJIBAKE_NEEDS)
+def _covers(found: int) -> bool:
+    return any(found & mask == mask for mask in ALTERNATIVE_BITS)
 
 
 def _requirements(regex: re.Pattern) -> list[list[frozenset[str]]]:
@@ -132,8 +138,23 @@ def _non_ascii(op: object, value: object) -> frozenset[str] | None:
     return frozenset(map(chr, codes)) if codes and min(codes) > 127 else None
 
 
+def _bits(needs: list[list[frozenset[str]]]) -> tuple[dict[str, int], list[int]]:
+    """One bit per required set: each character's bits (the sets holding it), each alternative's bits."""
+    sets = [chars for alternative in needs for chars in alternative]
+    char_bits: dict[str, int] = {}
+    for bit, chars in enumerate(sets):
+        for ch in chars:
+            char_bits[ch] = char_bits.get(ch, 0) | 1 << bit
+    masks, bit = [], 0
+    for alternative in needs:
+        masks.append(sum(1 << (bit + k) for k in range(len(alternative))))
+        bit += len(alternative)
+    return char_bits, masks
+
+
 MOJIBAKE_NEEDS = _requirements(BADNESS_RE)
-MOJIBAKE_CHARS = frozenset().union(*(chars for needs in MOJIBAKE_NEEDS for chars in needs))
+CHAR_BITS, ALTERNATIVE_BITS = _bits(MOJIBAKE_NEEDS)
+MOJIBAKE_CHARS = frozenset(CHAR_BITS)
 
 
 def redecode(line: str) -> str | None:

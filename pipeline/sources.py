@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.documents import prefetch, read_jsonl, write_jsonl
+from pipeline.documents import read_ahead, read_jsonl, write_jsonl
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,9 @@ def scan(root: Path, earlier: list[dict], max_bytes: int) -> list[Seed]:
             seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, fs=fs, shard=shard))
         else:
             unhashed.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs, shard=shard))
-    for seed, hashed in prefetch(unhashed, lambda seed: _sha256(seed.location(root))):
+    for seed in read_ahead(unhashed, lambda seed: seed.location(root)):
         try:
-            seeds.append(replace(seed, sha256=hashed.result()))
+            seeds.append(replace(seed, sha256=_sha256(seed.location(root))))
         except OSError as err:
             seeds.append(replace(seed, rejected=f"unreadable: {err.strerror}"))
     seeds.sort(key=lambda s: s.path)
@@ -102,8 +102,8 @@ def scan(root: Path, earlier: list[dict], max_bytes: int) -> list[Seed]:
 
 
 def _sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    with open(path, "rb") as handle:  # files past the size limit are not hashed: one read is enough
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[Seed], dict[int, tuple[str, list[Seed]]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import heapq
 import json
@@ -24,7 +25,7 @@ from pipeline import dedup, report, template
 from pipeline.boilerplate import words
 from pipeline.clean import clean
 from pipeline.config import Config
-from pipeline.documents import atomic_write, dumps, prefetch, read_jsonl, write_jsonl
+from pipeline.documents import atomic_write, dumps, read_ahead, read_jsonl, write_jsonl
 from pipeline.sources import Seed
 
 OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")  # stats.json last: marks done
@@ -114,11 +115,10 @@ class CleanShard(PipelineTask):
         todo = [row for row, (seed, done) in enumerate(zip(seeds, records, strict=True))
                 if seed.sha256 is None or done is None or done.get("sha256") != seed.sha256 or done.get("transient")]
 
-        def read(row: int) -> bytes | None:  # in a thread, ahead of the cleaning
-            return None if seeds[row].rejected else read_seed(Path(self.seeds), seeds[row], config.max_bytes)
-
-        for row, data in prefetch(todo, read):
-            records[row] = {**clean_seed(seeds[row], data.result, config), "sha256": seeds[row].sha256}
+        root = Path(self.seeds)
+        for row in read_ahead(todo, lambda row: None if seeds[row].rejected else seeds[row].location(root)):
+            read = functools.partial(read_seed, root, seeds[row], config.max_bytes)
+            records[row] = {**clean_seed(seeds[row], read, config), "sha256": seeds[row].sha256}
         documents = [record["document"] for record in records if "document" in record]
         tokens = [dedup.tokens(document["text"]) for document in documents]
         shingle_sets = dedup.shingle_hashes_many(tokens, config.dedup.shingle_words, config.dedup.short_words)

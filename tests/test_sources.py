@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.documents import read_ahead
 from pipeline.sources import Seed, content_id, plan, read_manifest, scan, write_manifest
 
 
@@ -48,3 +49,15 @@ def test_the_run_content_does_not_depend_on_the_shards():
     two = [Seed("a", sha256="1", shard=0), Seed("b", sha256="2", shard=5)]
     assert content_id(one, "fp") == content_id(two, "fp")
     assert content_id(one, "fp") != content_id([Seed("a", sha256="1")], "fp")
+
+
+def test_read_ahead_yields_in_order_after_hinting_each_file_once(tmp_path):
+    files = [tmp_path / f"{i}.txt" for i in range(10)]
+    for file in files:
+        file.write_text("x")
+    hinted: list[int] = []
+    seen = []
+    for item in read_ahead(list(range(10)), lambda i: hinted.append(i) or (files[i] if i != 3 else None), window=4):
+        assert item in hinted  # its file was hinted before the item comes up
+        seen.append(item)
+    assert seen == list(range(10)) and sorted(hinted) == list(range(10))

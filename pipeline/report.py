@@ -162,14 +162,15 @@ def _document(doc: dict) -> str:
     for position in range(len(lines) + 1):
         for entry in removed.get(position, []):
             parts.append(f'<p class="removed"><del>{_e(entry["text"])}</del><span class="rule">'
-                         f'{_e(entry["rule"])} · {_e(entry["class"])}</span></p>')
+                         f'{_e(entry["rule"] + " · " + entry["class"])}</span></p>')
         if position < len(lines) and lines[position]:
             parts.append(f"<p>{_e(lines[position])}</p>")
-    info = (f'<p class="meta">id {_e(doc["id"])} · title {_e(meta.get("title"))} ({_e(meta.get("title_source"))})'
-            f' · created {_e(doc["created"])} ({_e(meta.get("created_source"))}) · {_e(meta["format"])}, '
-            f'{_e(meta["encoding"])}{" · repairs: " + _e(", ".join(meta["repairs"])) if meta["repairs"] else ""}'
-            f' · {meta["words"]} words · {len(meta["removed"])} removed</p>')
-    return f'<section class="doc" id="{_e(meta["path"])}"><h2>{_e(meta["path"])}</h2>{info}{"".join(parts)}</section>'
+    repairs = f" · repairs: {', '.join(meta['repairs'])}" if meta["repairs"] else ""
+    info = (f'id {doc["id"]} · title {meta.get("title")} ({meta.get("title_source")}) · created {doc["created"]} '
+            f'({meta.get("created_source")}) · {meta["format"]}, {meta["encoding"]}{repairs} · {meta["words"]} words'
+            f' · {len(meta["removed"])} removed')  # plain text, escaped once
+    path = _e(meta["path"])
+    return f'<section class="doc" id="{path}"><h2>{path}</h2><p class="meta">{_e(info)}</p>{"".join(parts)}</section>'
 
 
 def _cluster(kept: dict | None, members: list[dict], copies: dict[str, dict | None]) -> str:

@@ -291,18 +291,18 @@ class Template(RunTask):
     def run(self) -> None:
         config = load_config(self.data, self.plan()["config"])
         dropped = {d["path"] for d in read_jsonl(Path(self.input()["dedup"].path))}
-        kept = [shard_line_keys(shard, dropped) for shard in self.input()["shards"]]
+        kept = [shard_line_keys(shard, dropped)[:, 1] for shard in self.input()["shards"]]
         repeated = template.repeated(kept, config.repetition.min_documents)
         with atomic_write(Path(self.output().path), "wb") as handle:
             np.save(handle, np.array(sorted(repeated), dtype=np.uint64), allow_pickle=False)
 
 
 def shard_line_keys(shard: dict, dropped: set[str]) -> np.ndarray:
-    """The line keys of a shard's kept documents (each once per document)."""
+    """(document row, line key) of a shard's kept documents, each key once per document."""
     pairs = load_array(shard["lines.npy"].path)
     paths = [key["path"] for key in read_jsonl(Path(shard["keys.jsonl"].path))]
     kept_rows = np.array([i for i, path in enumerate(paths) if path not in dropped], dtype=np.uint64)
-    return pairs[np.isin(pairs[:, 0], kept_rows), 1]
+    return pairs[np.isin(pairs[:, 0], kept_rows)]
 
 
 class FinishShard(RunTask):
@@ -328,23 +328,27 @@ class FinishShard(RunTask):
         shard = self.input()["shard"]
         verdicts = json.loads(verdicts_path(self.data, self.run_id, self.shard).read_text())
         dropped = {d["path"] for d in verdicts["dropped"]}
-        keys = shard_line_keys(shard, dropped)
-        repeated = np.unique(keys[np.isin(keys, load_array(self.input()["template"].path))]).tolist()
+        pairs = shard_line_keys(shard, dropped)
+        pairs = pairs[np.isin(pairs[:, 1], load_array(self.input()["template"].path))]
+        repeated = np.unique(pairs[:, 1]).tolist()
         # Kept documents that others were folded into (heads) are also shown beside their copies in the report.
         depends = [Path(shard["docs.jsonl"].path).name, verdicts["dropped"], verdicts["heads"], repeated]
         verdict = hashlib.blake2b(json.dumps(depends).encode(), digest_size=8).hexdigest()
         stem = work(self.data) / "parts" / f"{self.shard:04d}-{verdict}"
         if not stem.with_suffix(".stats.json").exists():
-            self._write_part(stem, shard, dropped, set(repeated), set(verdicts["heads"]))
+            self._write_part(stem, shard, dropped, set(repeated), set(pairs[:, 0].tolist()), set(verdicts["heads"]))
         with atomic_write(Path(self.output().path)) as handle:
             json.dump({"part": str(stem.relative_to(work(self.data)))}, handle)
 
-    def _write_part(self, stem: Path, shard: dict, dropped: set[str], repeated: set[int], heads: set[str]) -> None:
+    def _write_part(self, stem: Path, shard: dict, dropped: set[str], repeated: set[int], templated: set[int],
+                    heads: set[str]) -> None:
+        """`templated`: rows (among the shard's documents) of the documents holding a `repeated` line."""
         config = load_config(self.data, self.config)
         counts: Counter = Counter()
         rules: Counter = Counter()
         encodings: Counter = Counter()
         kept: list[dict] = []
+        row = -1  # the document's row in the shard's lines.npy
         with atomic_write(stem.with_suffix(".corpus.jsonl")) as corpus, \
                 atomic_write(stem.with_suffix(".rejected.jsonl")) as rejected, \
                 atomic_write(stem.with_suffix(".cluster.jsonl")) as cluster:
@@ -354,17 +358,18 @@ class FinishShard(RunTask):
                     counts["rejected"] += 1
                     rejected.write(dumps({"path": record["path"], "reason": record["rejected"]}) + "\n")
                     continue
-                document = record["document"]
+                document, row = record["document"], row + 1
                 if record["path"] in dropped:
                     counts["duplicates"] += 1
                     cluster.write(f"{dumps([record['path'], None])}\t{dumps(document)}\n")
                     continue
-                text, removed = template.strip_template(document["text"], repeated, config.repetition.min_chars,
-                                                        config.min_words, document["metadata"]["removed"])
-                if text != document["text"]:
-                    document["text"] = text
-                    document["metadata"]["removed"] = removed
-                    document["metadata"]["words"] = words(text)
+                if row in templated:  # lines.npy says which documents hold a template line: only they are read
+                    text, removed = template.strip_template(document["text"], repeated, config.repetition.min_chars,
+                                                            config.min_words, document["metadata"]["removed"])
+                    if text != document["text"]:
+                        document["text"] = text
+                        document["metadata"]["removed"] = removed
+                        document["metadata"]["words"] = words(text)
                 counts["kept"] += 1
                 counts["repaired"] += bool(document["metadata"]["repairs"])
                 encodings[document["metadata"]["encoding"]] += 1

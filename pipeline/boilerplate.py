@@ -28,6 +28,10 @@ BREADCRUMB = re.compile(r"^[^.!?/|>»›]{1,40}(\s[/|>»›]\s[^.!?/|>»›]{1,4
 UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ASCII_LETTERS = re.compile(r"[A-Za-z]")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# "_", the one word character EDGE_PUNCT strips, and the letters whose case folding changes where words split
+# ("İ" folds to "i" and a combining dot): a line without them has as many words as its casefolded key.
+RECOUNT = re.compile("[_\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50\u1f52\u1f54\u1f56\u1fb6\u1fb7"
+                     "\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4\u1fe6\u1fe7\u1ff6\u1ff7]")
 BULLET = re.compile(r"^\s*([-–•*▪●◦·]|\d{1,2}[.)])\s+")
 DEFAULT_MAX_WORDS = 8
 # Structural scores for finding the main block: prose counts by its words, chrome lines count against.
@@ -121,16 +125,14 @@ def is_prose(line: str, min_words: int) -> bool:
 def match_rule(line: str, rules: Rules) -> Rule | None:
     """The first rule whose pattern matches the trimmed line and whose word limit the line fits."""
     key = line.strip(EDGE_PUNCT).casefold()
-    return _match_key(key, rules) if key else None
+    count = words(key) if RECOUNT.search(line) else words(line)  # words(line) is cached: is_prose counted it
+    return _match_key(key, count, rules) if key and count <= rules.longest else None
 
 
 @lru_cache(maxsize=1 << 16)
-def _match_key(key: str, rules: Rules) -> Rule | None:
+def _match_key(key: str, count: int, rules: Rules) -> Rule | None:
     """Cached: a site's menus, banners and footers recur on every page it serves. A rule's regex runs
     only on lines holding one of the literals it needs (a substring test is many times cheaper)."""
-    count = words(key)
-    if count > rules.longest:
-        return None
     return next((rule for rule in rules if count <= rule.max_words and rule.could_match(key)
                  and rule.pattern.search(key)), None)
 

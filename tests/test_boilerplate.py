@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -238,3 +240,25 @@ def test_the_literal_prefilter_never_hides_a_match(parts, upper):
     for rule in load_rules(str(RULES)):
         if rule.pattern.search(key):
             assert rule.could_match(key), (rule.name, key)
+
+
+def test_recount_holds_every_letter_whose_folding_changes_word_splits():
+    """match_rule counts a line's words instead of its key's unless RECOUNT finds a character that could
+    make them differ: check every code point."""
+    word = re.compile(r"\w")
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        folded = ch.casefold()
+        changes = bool(word.match(ch)) != all(word.match(c) for c in folded) or (
+            not word.match(ch) and any(word.match(c) for c in folded))
+        assert not changes or boilerplate.RECOUNT.match(ch), hex(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab _-.,:'“”İ\u0345ß Σσ中文")), max_size=30))
+def test_line_and_key_word_counts_agree_without_recount_characters(line):
+    key = line.strip(boilerplate.EDGE_PUNCT).casefold()
+    if not boilerplate.RECOUNT.search(line):
+        assert boilerplate.words(key) == boilerplate.words(line)

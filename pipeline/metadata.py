@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 MONTHS = {
     name: number
@@ -70,11 +71,13 @@ def find_date(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+@lru_cache(maxsize=1 << 16)  # datelines and menus recur across a site's pages
 def has_date(text: str) -> bool:
     """A full date or a month-and-year ("July 2025")."""
     return bool(YEAR.search(text)) and (find_date(text) is not None or MONTH_YEAR.search(text) is not None)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_date_line(text: str) -> bool:
     """A line that is mostly a date or timestamp, possibly with a short source name: a dateline."""
     if not DIGIT.search(text):  # every date and time has a digit

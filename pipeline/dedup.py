@@ -230,20 +230,21 @@ def band_pairs(band: np.ndarray, items: Sequence[int], star_above: int = 64) -> 
     items = np.asarray(items, dtype=np.int64)
     if len(items) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    rows = np.ascontiguousarray(band[items]).view(np.dtype((np.void, band.shape[1] * band.itemsize))).ravel()
-    _, bucket, counts = np.unique(rows, return_inverse=True, return_counts=True)
-    order = np.argsort(bucket.ravel(), kind="stable")
-    pairs = []
-    start = 0
-    for count in counts:
+    rows = band[items]
+    order = np.lexsort(rows.T[::-1])  # stable: a bucket's members keep the order of `items`
+    ordered = rows[order]
+    starts = np.flatnonzero(np.concatenate([[True], np.any(ordered[1:] != ordered[:-1], axis=1)]))
+    counts = np.diff(np.append(starts, len(items)))
+    first = starts[counts == 2]  # the common case, all at once
+    pairs = [np.stack([items[order[first]], items[order[first + 1]]], axis=1)]
+    for start, count in zip(starts[counts > 2].tolist(), counts[counts > 2].tolist(), strict=True):
         members = items[order[start : start + count]]
-        start += count
         if count > star_above:
             pairs.append(np.stack([np.full(count - 1, members[0]), members[1:]], axis=1))
-        elif count > 1:
+        else:
             left, right = np.triu_indices(count, k=1)
             pairs.append(np.stack([members[left], members[right]], axis=1))
-    return np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.int64)
+    return np.concatenate(pairs)
 
 
 def candidate_pairs(signatures: np.ndarray, items: Sequence[int], threshold: float) -> np.ndarray:

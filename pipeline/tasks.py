@@ -12,6 +12,7 @@ import functools
 import hashlib
 import heapq
 import json
+import operator
 import os
 import shutil
 from collections import Counter
@@ -401,12 +402,12 @@ class WriteCorpus(RunTask):
         config = load_config(self.data, self.plan()["config"])
         stems = part_stems(self.data, self.input()["parts"])
         out = {name: Path(target.path) for name, target in self.output().items()}
-        with atomic_write(out["corpus.jsonl"]) as corpus, contextlib.ExitStack() as parts:
-            # Lines are copied as they are, in path order; one open file per part.
+        with atomic_write(out["corpus.jsonl"], "wb") as corpus, contextlib.ExitStack() as parts:
+            # Lines are copied as they are (bytes: nothing to decode), in path order; one open file per part.
             lines = [zip([entry[0] for entry in read_jsonl(stem.with_suffix(".index.jsonl"))],
-                         parts.enter_context(open(stem.with_suffix(".corpus.jsonl"), encoding="utf-8")), strict=True)
+                         parts.enter_context(open(stem.with_suffix(".corpus.jsonl"), "rb")), strict=True)
                      for stem in stems]
-            corpus.writelines(line for _, line in heapq.merge(*lines, key=lambda pair: pair[0]))
+            corpus.writelines(line for _, line in heapq.merge(*lines, key=operator.itemgetter(0)))
         write_jsonl(out["rejected.jsonl"], heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl"))
                                                          for stem in stems), key=lambda r: r["path"]))
         shutil.copyfile(self.input()["dedup"].path, out["duplicates.jsonl"])

@@ -23,6 +23,7 @@ os.environ.setdefault("LUIGI_CONFIG_PATH", str(Path(__file__).resolve().parent.p
 import luigi
 from luigi.execution_summary import LuigiStatusCode
 
+from pipeline import boilerplate
 from pipeline.config import Config
 from pipeline.documents import atomic_write, write_jsonl
 from pipeline.explain import explain
@@ -90,6 +91,7 @@ def corpus(args: argparse.Namespace) -> int:
             if not args.scheduler:
                 (work(str(data)) / TIMINGS).unlink(missing_ok=True)
             run_id = prepare(seeds, data, config)
+            boilerplate.load_rules(config.rules)  # compiled once here: each forked task process inherits it
             task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id)
             progress = _progress(data, run_id)
             progress.start()

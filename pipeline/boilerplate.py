@@ -13,7 +13,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from re import _constants as sre  # the standard regex parser: rules read as trees
 from re import _parser
@@ -78,6 +78,11 @@ class Rules:
     rules: tuple[Rule, ...]
     longest: int
 
+    @cached_property
+    def fitting(self) -> tuple[tuple[Rule, ...], ...]:
+        """By word count up to `longest`: the rules (in order) whose limit a line of that many words fits."""
+        return tuple(tuple(rule for rule in self.rules if count <= rule.max_words) for count in range(self.longest + 1))
+
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
@@ -133,8 +138,7 @@ def match_rule(line: str, rules: Rules) -> Rule | None:
 def _match_key(key: str, count: int, rules: Rules) -> Rule | None:
     """Cached: a site's menus, banners and footers recur on every page it serves. A rule's regex runs
     only on lines holding one of the literals it needs (a substring test is many times cheaper)."""
-    return next((rule for rule in rules if count <= rule.max_words and rule.could_match(key)
-                 and rule.pattern.search(key)), None)
+    return next((rule for rule in rules.fitting[count] if rule.could_match(key) and rule.pattern.search(key)), None)
 
 
 def needed(pattern: str) -> frozenset[str] | None:
@@ -324,7 +328,7 @@ def _mark_repeats(lines: list[str], labels: list[Label | None], prose: list[bool
 
 def _mark_banners(lines: list[str], labels: list[Label | None]) -> None:
     """Lines in another script than the document's, carrying a phone number or beside such a line."""
-    if not any(PHONE.search(line) for line in lines):  # every banner carries a number: nothing to look at
+    if not PHONE.search("\n".join(lines)):  # every banner carries a number (none spans a line break)
         return
     scripts = [line_scripts(line) for line in lines]
     totals: dict[str, int] = {}

@@ -68,7 +68,7 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> int:
     return count
 
 
-def read_ahead(items: Sequence[Item], where: Callable[[Item], Path | None], window: int = 64) -> Iterator[Item]:
+def read_ahead(items: Sequence[Item], where: Callable[[Item], str | Path | None], window: int = 64) -> Iterator[Item]:
     """The items in order, each yielded once the kernel was asked to start reading the files of the next
     `window` ones (posix_fadvise WILLNEED): disk latency overlaps the work on earlier items. Not threads:
     their GIL hand-offs cost several times more than reading a small file the page cache holds."""
@@ -78,7 +78,7 @@ def read_ahead(items: Sequence[Item], where: Callable[[Item], Path | None], wind
         yield item
 
 
-def _will_need(path: Path | None) -> None:
+def _will_need(path: str | Path | None) -> None:
     if path is None or not hasattr(os, "posix_fadvise"):
         return
     try:  # non-blocking: a FIFO swapped in since the scan must not hang the hint

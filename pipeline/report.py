@@ -154,7 +154,7 @@ def _page(path: Path, title: str, body: str, script: str = "") -> None:
 def _document(doc: dict) -> str:
     """One document: its metadata, then its lines with every removed line struck through in place."""
     meta = doc["metadata"]
-    lines = doc["text"].split("\n") if doc["text"] else []
+    lines = _e(doc["text"]).split("\n") if doc["text"] else []  # escaped once: escaping keeps the line breaks
     removed: dict[int, list[dict]] = {}
     for entry in meta["removed"]:
         removed.setdefault(min(entry.get("at", len(lines)), len(lines)), []).append(entry)
@@ -164,7 +164,7 @@ def _document(doc: dict) -> str:
             parts.append(f'<p class="removed"><del>{_e(entry["text"])}</del><span class="rule">'
                          f'{_e(entry["rule"] + " · " + entry["class"])}</span></p>')
         if position < len(lines) and lines[position]:
-            parts.append(f"<p>{_e(lines[position])}</p>")
+            parts.append(f"<p>{lines[position]}</p>")
     repairs = f" · repairs: {', '.join(meta['repairs'])}" if meta["repairs"] else ""
     info = (f'id {doc["id"]} · title {meta.get("title")} ({meta.get("title_source")}) · created {doc["created"]} '
             f'({meta.get("created_source")}) · {meta["format"]}, {meta["encoding"]}{repairs} · {meta["words"]} words'

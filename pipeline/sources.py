@@ -9,6 +9,7 @@ name, and nothing else is redone.
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import stat
 from collections.abc import Iterator
@@ -33,8 +34,8 @@ class Seed:
     def to_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if v is not None}
 
-    def location(self, root: Path) -> Path:
-        return root / (os.fsdecode(bytes.fromhex(self.fs)) if self.fs else self.path)
+    def location(self, root: Path) -> str:
+        return os.path.join(root, os.fsdecode(bytes.fromhex(self.fs)) if self.fs else self.path)
 
 
 def display(relative: str) -> tuple[str, str | None]:
@@ -79,7 +80,8 @@ def scan(root: Path, earlier: list[dict], max_bytes: int) -> list[Seed]:
     mtime are unchanged. A path the manifest knows keeps its shard; a new one has none yet (see `plan`)."""
     known = {(r["path"], r["size"], r["mtime_ns"]): r["sha256"] for r in earlier if r.get("sha256")}
     shards = {r["path"]: r["shard"] for r in earlier if "shard" in r}
-    seeds, unhashed = [], []
+    seeds: list[Seed] = []
+    unhashed: list[tuple[str, os.stat_result, str | None, int | None, str]] = []  # and where the file is
     for relative, info, reason in discover(root):
         path, fs = display(relative)
         shard = shards.get(path)
@@ -91,17 +93,18 @@ def scan(root: Path, earlier: list[dict], max_bytes: int) -> list[Seed]:
         elif digest := known.get((path, info.st_size, info.st_mtime_ns)):
             seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, fs=fs, shard=shard))
         else:
-            unhashed.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs, shard=shard))
-    for seed in read_ahead(unhashed, lambda seed: seed.location(root)):
+            unhashed.append((path, info, fs, shard, os.path.join(root, relative)))
+    for path, info, fs, shard, location in read_ahead(unhashed, operator.itemgetter(4)):
         try:
-            seeds.append(replace(seed, sha256=_sha256(seed.location(root))))
+            digest, reason = _sha256(location), None
         except OSError as err:
-            seeds.append(replace(seed, rejected=f"unreadable: {err.strerror}"))
+            digest, reason = None, f"unreadable: {err.strerror}"
+        seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, reason, fs, shard))
     seeds.sort(key=lambda s: s.path)
     return seeds
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: str) -> str:
     with open(path, "rb") as handle:  # files past the size limit are not hashed: one read is enough
         return hashlib.sha256(handle.read()).hexdigest()
 

@@ -137,7 +137,7 @@ def match_rule(line: str, rules: Rules) -> Rule | None:
 @lru_cache(maxsize=1 << 16)
 def _match_key(key: str, count: int, rules: Rules) -> Rule | None:
     """Cached: a site's menus, banners and footers recur on every page it serves. A rule's regex runs
-    only on lines holding one of the literals it needs (a substring test is many times cheaper)."""
+    only on lines holding one of the literals it needs (one search for them is many times cheaper)."""
     return next((rule for rule in rules.fitting[count] if rule.could_match(key) and rule.pattern.search(key)), None)
 
 

@@ -30,10 +30,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]' || echo "trafilatura not installed: benchmark runs without it"
-	$(PY) -m pipeline.bench $(if $(AEB),--aeb $(AEB))
+	$(PY) -m benchmarks.bench $(if $(AEB),--aeb $(AEB))
 
 bench-scale: $(STAMP)
-	$(PY) -m pipeline.bench --scale $(N) $(if $(AEB),--aeb $(AEB)) $(if $(filter 0,$(BASELINE)),--no-baseline)
+	$(PY) -m benchmarks.bench --scale $(N) $(if $(AEB),--aeb $(AEB)) $(if $(filter 0,$(BASELINE)),--no-baseline)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline corpus --seeds DIR --data DIR [--workers N]`.
+"""Command line: `seed-corpus corpus --seeds DIR --data DIR [--workers N]` (also `python -m pipeline`).
 
 Scans and plans in this process, then hands the task graph to Luigi and turns its verdict into the exit
 code: 0 when the corpus was written, 1 when the run failed (the previous corpus stays), 2 when it could not
@@ -23,43 +23,51 @@ os.environ.setdefault("LUIGI_CONFIG_PATH", str(Path(__file__).resolve().parent.p
 import luigi
 from luigi.execution_summary import LuigiStatusCode
 
-from pipeline import boilerplate
-from pipeline.config import Config
-from pipeline.documents import atomic_write, write_jsonl
+from pipeline import __version__
+from pipeline.config import Config, code_digest
+from pipeline.dedup import bands
 from pipeline.explain import explain
+from pipeline.files import atomic_write, write_jsonl
+from pipeline.layout import Layout
 from pipeline.progress import Progress
+from pipeline.rules import load_rules
 from pipeline.sources import content_id, plan, read_manifest, scan, write_manifest
 from pipeline.storage import Locked, prune, publish, run_lock, sweep_temporaries
-from pipeline.tasks import PUBLISHED, TIMINGS, WriteReport, work
+from pipeline.tasks import WriteReport
 
 
-def prepare(seeds: Path, data: Path, config: Config) -> str:
-    """Scan the seeds, write the content-addressed shard inputs and run file; return the run id.
+def prepare(seeds: Path, layout: Layout, config: Config) -> tuple[str, dict]:
+    """Scan the seeds, write the content-addressed shard inputs and run file; return the run id and plan.
 
-    The run file lists each shard with its digest and number of seeds."""
+    The plan lists each shard with its digest and number of seeds. The dedup stage's outputs are named by
+    what they depend on (the seeds, the shards, the dedup code), the run's by that and the finishing code."""
     fingerprint = config.fingerprint()
-    _write_once(work(str(data)) / "config" / f"{fingerprint}.json", json.dumps(config.to_dict(), indent=2))
-    manifest = work(str(data)) / "manifest.jsonl"
-    earlier = read_manifest(manifest)
+    _write_once(layout.config(fingerprint), json.dumps(config.to_dict(), indent=2))
+    earlier = read_manifest(layout.manifest)
     found, shards = plan(scan(seeds, earlier, config.max_bytes), config.shard_size, fingerprint)
     for shard, (digest, members) in shards.items():
-        inputs = work(str(data)) / "inputs" / f"{shard:04d}-{digest}.jsonl"
+        inputs = layout.inputs(shard, digest)
         if not inputs.exists():
             write_jsonl(inputs, (seed.to_dict() for seed in members))
-    write_manifest(manifest, found, earlier)
+    write_manifest(layout.manifest, found, earlier)
     listing = [[shard, digest] for shard, (digest, _) in shards.items()]
     content = content_id(found, fingerprint)
-    run_id = hashlib.blake2b(json.dumps([content, listing]).encode(), digest_size=8).hexdigest()
-    sizes = [len(members) for _, members in shards.values()]
-    _write_once(work(str(data)) / "runs" / f"{run_id}.json",
-                json.dumps({"config": fingerprint, "content": content, "shards": listing, "sizes": sizes}))
-    return run_id
+    dedup_id = _digest([content, listing, code_digest("dedup")])
+    finish = code_digest("finish")
+    run_id = _digest([dedup_id, finish])
+    run = {"config": fingerprint, "content": content, "shards": listing, "sizes": [len(m) for _, m in shards.values()],
+           "dedup": dedup_id, "finish": finish, "bands": bands(config.dedup.threshold, config.dedup.num_perm)[0]}
+    _write_once(layout.run(run_id), json.dumps(run))
+    return run_id, run
 
 
-def _progress(data: Path, run_id: str) -> Progress:
-    plan = json.loads((work(str(data)) / "runs" / f"{run_id}.json").read_text())
-    outputs = {work(str(data)) / "shards" / f"{shard:04d}-{plan['config']}-{digest}.docs.jsonl": size
-               for (shard, digest), size in zip(plan["shards"], plan["sizes"], strict=True)}
+def _digest(value: object) -> str:
+    return hashlib.blake2b(json.dumps(value).encode(), digest_size=8).hexdigest()
+
+
+def _progress(layout: Layout, run: dict) -> Progress:
+    outputs = {layout.shard(shard, run["config"], digest)["docs.jsonl"]: size
+               for (shard, digest), size in zip(run["shards"], run["sizes"], strict=True)}
     return Progress(outputs)
 
 
@@ -82,18 +90,19 @@ def corpus(args: argparse.Namespace) -> int:
         return 2
     try:
         config = Config.load(Path(args.config) if args.config else None)
+        layout = Layout(data)
         # Under a central scheduler several workers share DATA on purpose: luigid hands each task to one
         # of them, and content-addressed outputs make the work safe to share; the local lock is for local runs.
         lock = contextlib.nullcontext() if args.scheduler else run_lock(data, wait=args.wait)
         with lock:
             sweep_temporaries(data, older_than=86_400 if args.scheduler else 0)
-            (work(str(data)) / "failed.txt").unlink(missing_ok=True)
+            layout.failed.unlink(missing_ok=True)
             if not args.scheduler:
-                (work(str(data)) / TIMINGS).unlink(missing_ok=True)
-            run_id = prepare(seeds, data, config)
-            boilerplate.load_rules(config.rules)  # compiled once here: each forked task process inherits it
-            task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id)
-            progress = _progress(data, run_id)
+                layout.timings.unlink(missing_ok=True)
+            run_id, run = prepare(seeds, layout, config)
+            load_rules(config.rules)  # compiled once here: each forked task process inherits it
+            task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
+            progress = _progress(layout, run)
             progress.start()
             ran = _count_tasks() if args.scheduler else []
             try:
@@ -109,10 +118,10 @@ def corpus(args: argparse.Namespace) -> int:
             if args.scheduler:
                 print(f"pipeline: this worker ran {len(ran)} task(s)", file=sys.stderr)
             if not task.complete():
-                return _failed(data, result.summary_text if args.verbose else "")
-            publish(data, run_id, PUBLISHED)
+                return _failed(layout, result.summary_text if args.verbose else "")
+            publish(layout, run_id)
             if not args.scheduler:
-                prune(data, run_id)
+                prune(layout, run_id)
     except Locked as err:
         print(f"pipeline: {err}", file=sys.stderr)
         return 3
@@ -153,12 +162,12 @@ def _count_tasks() -> list[str]:
     return ran
 
 
-def _failed(data: Path, details: str) -> int:
-    note = work(str(data)) / "failed.txt"
+def _failed(layout: Layout, details: str) -> int:
+    note = layout.failed
     reason = note.read_text().strip() if note.exists() else "a task failed (run with --verbose for the log)"
     if details:
         print(details, file=sys.stderr)
-    print(f"pipeline: run failed: {reason}; the previous corpus in {data} is untouched", file=sys.stderr)
+    print(f"pipeline: run failed: {reason}; the previous corpus in {layout.data} is untouched", file=sys.stderr)
     return 1
 
 
@@ -178,7 +187,8 @@ def explain_seed(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="seed-corpus", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("corpus", help="clean and deduplicate SEEDS into DATA")
     run.add_argument("--seeds", default="seeds", help="folder of seed files (default: seeds)")

@@ -1,7 +1,7 @@
 """Lines in, labels out: which lines of a page are boilerplate, and which rule or signal says so.
 
-Two kinds of evidence. Rules (rules.toml) name chrome phrases in many languages. Structure finds what no
-phrase list can: the main block of prose (chrome clusters at the head and tail of a page), banners in
+Two kinds of evidence. Rules (rules.toml, see rules.py) name chrome phrases in many languages. Structure
+finds what no phrase list can: the main block of prose (chrome clusters at the head and tail of a page), banners in
 another script carrying a phone number, runs of headline and date lines, bylines and breadcrumbs.
 """
 
@@ -9,57 +9,31 @@ from __future__ import annotations
 
 import itertools
 import re
-import tomllib
-import unicodedata
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
-from pathlib import Path
-from re import _constants as sre  # the standard regex parser: rules read as trees
-from re import _parser
 
 from pipeline import metadata
+from pipeline.rules import Rule, Rules, match_rule
+from pipeline.text import dominant, is_prose, is_sentence, line_scripts, words
 
-WORD = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?…。！？؟։।۔።][\"'”’»)\]]*$")
-EDGE_PUNCT = " \t[](){}|•·«»:;,.…-–—_*#>›<‹/\\\"'“”‘’!?"
 PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\w)")
 BREADCRUMB = re.compile(r"^[^.!?/|>»›]{1,40}(\s[/|>»›]\s[^.!?/|>»›]{1,40})+$")
-UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-ASCII_LETTERS = re.compile(r"[A-Za-z]")
-NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# "_", the one word character EDGE_PUNCT strips, and the letters whose case folding changes where words split
-# ("İ" folds to "i" and a combining dot): a line without them has as many words as its casefolded key.
-RECOUNT = re.compile("[_\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50\u1f52\u1f54\u1f56\u1fb6\u1fb7"
-                     "\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4\u1fe6\u1fe7\u1ff6\u1ff7]")
 BULLET = re.compile(r"^\s*([-–•*▪●◦·]|\d{1,2}[.)])\s+")
-DEFAULT_MAX_WORDS = 8
 # Structural scores for finding the main block: prose counts by its words, chrome lines count against.
 SHORT_LINE_PENALTY = 3.0
 MEDIUM_LINE_PENALTY = 1.0
+# A line this short (words) that is not prose is scored as a menu item, not as a medium line.
+SHORT_LINE_WORDS = 4
+# A sentence this long (words) may border the main block and be taken into it.
+SHORT_SENTENCE_WORDS = 3
 # Dates or "x ago" lines at most this many lines apart belong to one list of stories or comments.
 STORY_PERIOD = 5
 # A "cut" marker (Related, Comments ...) ends the article only in its tail: after at least this many words
 # of body prose, and either after more of the main block's prose than follows it, or right before more chrome.
 MIN_BODY_WORDS = 40
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One named boilerplate rule from rules.toml; `needs`: literals one of which every match contains."""
-
-    name: str
-    cls: str
-    action: str
-    pattern: re.Pattern
-    max_words: int
-    needs: frozenset[str] | None = None
-    finder: re.Pattern | None = None  # the needs as one regex: one search is cheaper than a test for each
-
-    def could_match(self, key: str) -> bool:
-        """False when the casefolded line lacks every literal the rule needs: no regex search is needed."""
-        # "ı" is the one letter case-insensitive matching equates and casefold keeps
-        return self.finder is None or self.finder.search(key.replace("ı", "i")) is not None
+# Short lines recurring this often in a page beside other chrome are a button group ("Share", "Pin").
+REPEATS_IN_PAGE = 3
+# A banner phone number has at least this many digits.
+PHONE_DIGITS = 8
 
 
 @dataclass(frozen=True)
@@ -68,136 +42,6 @@ class Label:
 
     rule: str
     cls: str
-
-
-@dataclass(frozen=True, eq=False)
-class Rules:
-    """The rules of a file, and the largest word limit among them: longer lines need no search at all.
-    Compared and hashed by identity (`load_rules` makes one per file), so caches keyed by it stay cheap."""
-
-    rules: tuple[Rule, ...]
-    longest: int
-
-    @cached_property
-    def fitting(self) -> tuple[tuple[Rule, ...], ...]:
-        """By word count up to `longest`: the rules (in order) whose limit a line of that many words fits."""
-        return tuple(tuple(rule for rule in self.rules if count <= rule.max_words) for count in range(self.longest + 1))
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(self.rules)
-
-    def __len__(self) -> int:
-        return len(self.rules)
-
-
-@cache
-def load_rules(path: str) -> Rules:
-    """Parse and compile the rules file; raises ValueError naming the bad rule."""
-    rules = []
-    for entry in tomllib.loads(Path(path).read_text())["rule"]:
-        try:
-            if entry["action"] not in ("drop", "cut"):
-                raise ValueError(f"action must be 'drop' or 'cut', not {entry['action']!r}")
-            pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
-            parts = [needed(p) for p in entry["patterns"]]
-            needs = None if None in parts else frozenset().union(*parts)
-            finder = re.compile("|".join(map(re.escape, sorted(needs, key=len, reverse=True)))) if needs else None
-            rules.append(Rule(entry["name"], entry["class"], entry["action"], pattern,
-                              entry.get("max_words", DEFAULT_MAX_WORDS), needs, finder))
-        except (KeyError, re.error, ValueError) as err:
-            raise ValueError(f"rule {entry.get('name', '?')!r} in {path}: {err}") from err
-    return Rules(tuple(rules), max((rule.max_words for rule in rules), default=0))
-
-
-@lru_cache(maxsize=1 << 16)
-def words(line: str) -> int:
-    """Words in a line; in scripts written without spaces (Chinese, Japanese), two characters count as one."""
-    count = len(WORD.findall(line))
-    return count if line.isascii() else count + len(UNSPACED.findall(line)) // 2
-
-
-@lru_cache(maxsize=1 << 16)
-def is_sentence(line: str) -> bool:
-    return bool(SENTENCE_END.search(line.rstrip()))
-
-
-def is_prose(line: str, min_words: int) -> bool:
-    """A line of article prose: enough words and a sentence ending, or long enough to be a paragraph."""
-    count = words(line)
-    return (count >= min_words and is_sentence(line)) or count >= 3 * min_words
-
-
-def match_rule(line: str, rules: Rules) -> Rule | None:
-    """The first rule whose pattern matches the trimmed line and whose word limit the line fits."""
-    key = line.strip(EDGE_PUNCT).casefold()
-    count = words(key) if RECOUNT.search(line) else words(line)  # words(line) is cached: is_prose counted it
-    return _match_key(key, count, rules) if key and count <= rules.longest else None
-
-
-@lru_cache(maxsize=1 << 16)
-def _match_key(key: str, count: int, rules: Rules) -> Rule | None:
-    """Cached: a site's menus, banners and footers recur on every page it serves. A rule's regex runs
-    only on lines holding one of the literals it needs (one search for them is many times cheaper)."""
-    return next((rule for rule in rules.fitting[count] if rule.could_match(key) and rule.pattern.search(key)), None)
-
-
-def needed(pattern: str) -> frozenset[str] | None:
-    """Lowercase literals of which every case-insensitive match of `pattern` in a casefolded line contains
-    at least one, read off the pattern's parse tree (None when no such set is found)."""
-    return _needed(_parser.parse(pattern, re.IGNORECASE))
-
-
-def _needed(items: Iterable) -> frozenset[str] | None:
-    """For a sequence: its best requirement among its literal runs and its required sub-parts."""
-    best: frozenset[str] | None = None
-    run = ""
-    for op, value in [*items, (None, None)]:
-        if op is sre.LITERAL and _plain(chr(value)):
-            run += chr(value).lower()
-            continue
-        found = [frozenset([run])] if run else []
-        run = ""
-        if op is sre.SUBPATTERN:
-            found.append(_needed(value[3]))
-        elif op is sre.BRANCH:
-            options = [_needed(branch) for branch in value[1]]
-            found.append(None if None in options else frozenset().union(*options))
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and value[0] >= 1:
-            found.append(_needed(value[2]))
-        elif op is sre.IN and all(kind is sre.LITERAL and _plain(chr(c)) for kind, c in value):
-            found.append(frozenset(chr(c).lower() for _, c in value))
-        for option in found:
-            if option and (best is None or min(map(len, option)) > min(map(len, best))):
-                best = option
-    return best
-
-
-def _plain(ch: str) -> bool:
-    """A letter that matches case-insensitively exactly what its lowercase form matches after casefold."""
-    low = ch.lower()
-    return len(low) == 1 and (low.isascii() or (low == low.casefold() and low.upper().lower() == low))
-
-
-@cache
-def char_script(ch: str) -> str:
-    """The script of a letter as its Unicode name's first word, with the CJK family folded together."""
-    name = unicodedata.name(ch, "UNKNOWN").split(" ")[0]
-    return "CJK" if name in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL") else name
-
-
-def line_scripts(line: str) -> dict[str, int]:
-    """Letters per script in a line (ASCII letters counted at C speed, the rest one by one)."""
-    counts = {"LATIN": len(ASCII_LETTERS.findall(line))}
-    if not line.isascii():
-        for ch in NON_ASCII.findall(line):
-            if ch.isalpha():
-                script = char_script(ch)
-                counts[script] = counts.get(script, 0) + 1
-    return counts
-
-
-def dominant(counts: dict[str, int]) -> str | None:
-    return max(counts, key=counts.__getitem__) if counts and max(counts.values()) else None
 
 
 def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> tuple[int, int]:
@@ -213,7 +57,7 @@ def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> t
             continue
         count = words(line)
         if claimed[index] or not (is_prose(line, prose_min_words) or (is_sentence(line) and count >= 3)):
-            score = -(SHORT_LINE_PENALTY if count < 4 else MEDIUM_LINE_PENALTY)
+            score = -(SHORT_LINE_PENALTY if count < SHORT_LINE_WORDS else MEDIUM_LINE_PENALTY)
         else:
             score = float(count) if is_prose(line, prose_min_words) else 0.0
         if total <= 0:
@@ -236,7 +80,7 @@ def _extend(lines: list[str], skip: list[bool], start: int, end: int) -> tuple[i
 
 
 def _short_sentence(line: str) -> bool:
-    return is_sentence(line) and words(line) >= 3
+    return is_sentence(line) and words(line) >= SHORT_SENTENCE_WORDS
 
 
 def classify(lines: list[str], rules: Rules, prose_min_words: int = 8,
@@ -313,7 +157,8 @@ def _mark_repeats(lines: list[str], labels: list[Label | None], prose: list[bool
         if line.strip() and not prose[row]:
             counts[line.strip().casefold()] = counts.get(line.strip().casefold(), 0) + 1
     repeated = [row for row, line in enumerate(lines)
-                if counts.get(line.strip().casefold(), 0) >= 3 and words(line) and words(line) <= 4 and not prose[row]]
+                if counts.get(line.strip().casefold(), 0) >= REPEATS_IN_PAGE and 0 < words(line) <= 4
+                and not prose[row]]
     changed = True
     while changed:
         changed = False
@@ -349,7 +194,7 @@ def _mark_banners(lines: list[str], labels: list[Label | None]) -> None:
 
 
 def _has_phone(line: str) -> bool:
-    return any(sum(ch.isdigit() for ch in m.group()) >= 8 for m in PHONE.finditer(line))
+    return any(sum(ch.isdigit() for ch in m.group()) >= PHONE_DIGITS for m in PHONE.finditer(line))
 
 
 def _mark_shapes(lines: list[str], labels: list[Label | None], prose: list[bool]) -> None:

@@ -1,6 +1,7 @@
 """One seed, bytes to Document: decode, repair, extract, strip boilerplate, take title and date.
 
-Pure: no files, no Luigi. A seed that cannot become a useful document yields a rejection reason instead.
+Pure: bytes in, a record out; it reads no file (the rules file aside, once) and knows nothing of Luigi. A
+seed that cannot become a useful document yields a Rejection instead.
 """
 
 from __future__ import annotations
@@ -8,21 +9,33 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from pipeline import boilerplate, html, metadata
+from pipeline import html, metadata
+from pipeline.boilerplate import Label, classify
 from pipeline.config import Config
 from pipeline.decode import NotText, decode
-from pipeline.documents import Document
+from pipeline.documents import Document, Rejection, Removal
 from pipeline.repair import repair
+from pipeline.rules import load_rules
+from pipeline.text import is_prose, words
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+# A title known from the markup is looked for among this many leading lines of the text.
+TITLE_SEARCH_LINES = 20
+# The headline above the body is the longest headline-shaped line among this many last ones before it.
+TITLE_CANDIDATES = 6
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """Either a document or the reason the seed was rejected."""
+@dataclass(slots=True)
+class CleanText:
+    """What the text path makes of a page's lines: the kept text, title and date (with where each came
+    from), and every removal with its rule."""
 
-    document: Document | None = None
-    rejected: str | None = None
+    text: str
+    title: str | None
+    created: str | None
+    removed: list[Removal]
+    title_source: str | None
+    created_source: str | None
 
 
 def document_id(data: bytes) -> str:
@@ -30,85 +43,84 @@ def document_id(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def clean(path: str, data: bytes, config: Config) -> Outcome:
+def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
     """Turn one seed's bytes into a cleaned Document, or say why not."""
     try:
         decoded = decode(data)
     except NotText as err:
-        return Outcome(rejected=str(err))
+        return Rejection(path, str(err))
     is_html = path.lower().endswith(HTML_SUFFIXES) or html.looks_like_html(decoded.text)
     page = html.extract(decoded.text) if is_html else html.Page(blocks=[])
     repaired = repair("\n".join(page.blocks) if is_html else decoded.text, html=is_html)
     result = clean_lines(repaired.text.split("\n"), config, trim=not is_html, title=page.title)
-    text = result["text"]
-    count = boilerplate.words(text)
+    text = result.text
+    count = words(text)
     if count < config.min_words:
-        return Outcome(rejected=f"too short after cleaning ({count} words, minimum {config.min_words})")
-    prose = sum(boilerplate.words(line) for line in text.split("\n")
-                if boilerplate.is_prose(line, config.quality.prose_min_words))
+        return Rejection(path, f"too short after cleaning ({count} words, minimum {config.min_words})")
+    prose = sum(words(line) for line in text.split("\n")
+                if is_prose(line, config.quality.prose_min_words))
     if prose < config.quality.min_prose_share * count:
-        return Outcome(rejected=f"not an article: {prose} of {count} words are in sentences of prose")
+        return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose")
     meta = {
         "path": path,
-        "title": page.title or result["title"],
-        "title_source": page.title_source or result["title_source"],
-        "created_source": page.created_source or result["created_source"],
+        "title": page.title or result.title,
+        "title_source": page.title_source or result.title_source,
+        "created_source": page.created_source or result.created_source,
         "format": "html" if is_html else "text",
         "encoding": decoded.encoding,
         "repairs": list(decoded.notes) + list(repaired.steps),
-        "removed": result["removed"],
+        "removed": [removal.to_dict() for removal in result.removed],
         "words": count,
     }
     if page.language:
         meta["language"] = page.language
     if page.url:
         meta["url"] = page.url
-    created = page.created or result["created"]
-    return Outcome(Document(document_id(data), text, config.source, created, meta))
+    created = page.created or result.created
+    return Document(document_id(data), text, config.source, created, meta)
 
 
-def clean_lines(lines: list[str], config: Config, trim: bool = True, title: str | None = None) -> dict:
+def clean_lines(lines: list[str], config: Config, trim: bool = True, title: str | None = None) -> CleanText:
     """Pure text path: lines in; kept text, title, date and every removal (with its rule) out.
 
     A removal's `line` is its line in the input; `at` is the line of the output text it stood before.
 
     A `title` known from elsewhere (the page's markup) is taken out of the text where a line repeats it."""
-    removed: list[dict] = []
+    removed: list[Removal] = []
     created, created_source = None, None
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None:
         prefix, created, rest = metadata.split_date_prefix(lines[first])
         if prefix:
-            removed.append({"line": first, "rule": "date-prefix", "class": "byline", "text": prefix.strip(), "at": 0})
+            removed.append(Removal(first, "date-prefix", "byline", prefix.strip(), 0))
             lines[first] = rest
             created_source = f"date prefix (line {first})"
-    rules = boilerplate.load_rules(config.rules)
-    labels = boilerplate.classify(lines, rules, config.quality.prose_min_words, trim)
+    rules = load_rules(config.rules)
+    labels = classify(lines, rules, config.quality.prose_min_words, trim)
     title_row = _title_row(lines, labels) if title is None else _repeated_title(lines, labels, title)
     title_source = f"headline above the body (line {title_row})" if title is None and title_row is not None else None
     title = title or (lines[title_row].strip() if title_row is not None else None)
     if title_row is not None:
-        labels[title_row] = boilerplate.Label("title", "metadata")
+        labels[title_row] = Label("title", "metadata")
     kept: list[str] = []
     for index, (line, label) in enumerate(zip(lines, labels, strict=True)):
         if label is None:
             if line.strip() or (kept and kept[-1]):
                 kept.append(line.strip())
             continue
-        removed.append({"line": index, "rule": label.rule, "class": label.cls, "text": line.strip(), "at": len(kept)})
+        removed.append(Removal(index, label.rule, label.cls, line.strip(), len(kept)))
         if created is None and label.cls == "byline":
             created = metadata.find_date(line)
             created_source = f"{label.rule} (line {index})" if created else None
     while kept and not kept[-1]:
         kept.pop()
-    return {"text": "\n".join(kept), "title": title, "created": created, "removed": removed,
-            "title_source": title_source, "created_source": created_source}
+    return CleanText("\n".join(kept), title, created, removed, title_source, created_source)
 
 
 def _repeated_title(lines: list[str], labels: list, title: str) -> int | None:
     """The first of the leading lines that repeats a known title."""
     wanted = " ".join(title.split()).casefold()
-    for index, line in enumerate(lines[:20]):
+    for index, line in enumerate(lines[:TITLE_SEARCH_LINES]):
         if labels[index] is None and " ".join(line.split()).casefold() == wanted:
             return index
     return None
@@ -126,5 +138,5 @@ def _title_row(lines: list[str], labels: list) -> int | None:
             break
         if label is not None and label.rule == "outside-main-block" and metadata.is_headline(line):
             candidates.append(index)
-    recent = candidates[-6:]
-    return max(recent, key=lambda i: (boilerplate.words(lines[i]), i)) if recent else None
+    recent = candidates[-TITLE_CANDIDATES:]
+    return max(recent, key=lambda i: (words(lines[i]), i)) if recent else None

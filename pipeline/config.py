@@ -1,7 +1,13 @@
-"""Settings of a run, read once from TOML and passed down; their fingerprint names every output."""
+"""Settings of a run, read once from TOML and passed down, and the fingerprints that name every output.
+
+Each stage has its own fingerprint: the code it runs (the stage's module and every pipeline module it
+imports, read off their import statements), and for cleaning also the settings, rules and library
+versions. A change re-runs the stages it reaches and nothing else: editing the report re-cleans nothing.
+"""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import tomllib
@@ -14,6 +20,30 @@ from pipeline import __version__
 DEFAULTS = Path(__file__).with_name("settings.toml")
 RULES = Path(__file__).with_name("rules.toml")
 LIBRARIES = ("beautifulsoup4", "lxml", "charset-normalizer", "datasketch", "ftfy", "numpy", "xxhash")
+SOURCE = Path(__file__).parent  # where the stages' code is read from for their fingerprints
+# Each stage's entry modules: its code is theirs and that of every pipeline module they import.
+STAGES = {"clean": ("shard",), "dedup": ("dedup_run",), "finish": ("assemble", "report")}
+
+
+def code_digest(stage: str, source: Path | None = None) -> str:
+    """Digest of the code a stage runs: its entry modules and their pipeline imports, transitively."""
+    folder = source or SOURCE
+    todo, seen = list(STAGES[stage]), set()
+    digest = hashlib.blake2b(digest_size=16)
+    while todo:
+        name = todo.pop()
+        if name in seen or not (folder / f"{name}.py").exists():
+            continue
+        seen.add(name)
+        text = (folder / f"{name}.py").read_bytes()
+        digest.update(name.encode() + b"\0" + text + b"\0")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
+                parts = node.module.split(".")
+                todo += [parts[1]] if len(parts) > 1 else [alias.name for alias in node.names]
+            elif isinstance(node, ast.Import):
+                todo += [alias.name.split(".")[1] for alias in node.names if alias.name.startswith("pipeline.")]
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -73,15 +103,12 @@ class Config:
         return asdict(self)
 
     def fingerprint(self) -> str:
-        """Hash of everything that changes cleaning output: settings, rules text, the pipeline's own source
-        and library versions. Any of them changing gives every shard a new name: nothing stale is reused."""
-        source = hashlib.blake2b(digest_size=16)
-        for path in sorted(Path(__file__).parent.glob("*.py")):
-            source.update(path.read_bytes())
+        """Hash of everything that changes cleaning output: settings, rules text, the cleaning code and
+        library versions. Any of them changing gives every shard a new name: nothing stale is reused."""
         parts = {
             "settings": {k: v for k, v in self.to_dict().items() if k != "rules"},
             "rules": Path(self.rules).read_text(),
-            "pipeline": [__version__, source.hexdigest()],
+            "pipeline": [__version__, code_digest("clean")],
             "libraries": {name: metadata.version(name) for name in LIBRARIES},
         }
         return hashlib.blake2b(json.dumps(parts, sort_keys=True).encode(), digest_size=8).hexdigest()

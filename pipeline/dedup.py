@@ -2,15 +2,15 @@
 
 Signatures are datasketch's own ("affine32" scheme, its permutations; each row is a LeanMinHash), computed
 for many documents at once with numpy. Banding is chosen from the threshold for recall, and each band is
-bucketed on its own (the buckets are exactly those of datasketch's MinHashLSH with the same bands, as a
-test shows), so bands can run as separate tasks. Every candidate pair is confirmed, and clusters never
-chain: a document joins a cluster only if it is similar to the cluster's kept document itself.
+bucketed on its own (a test checks the buckets against datasketch's MinHashLSH with the same bands; huge
+buckets are paired as a star instead), so bands can run as separate tasks. Every candidate pair is
+confirmed on exact Jaccard, and clusters never chain: a document joins a cluster only if it is similar to
+the cluster's kept document itself. Pure: arrays in, verdicts out.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -156,11 +156,6 @@ def bands(threshold: float, num_perm: int, recall: float = 0.95) -> tuple[int, i
     return best
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity: the share of equal signature slots."""
-    return float(np.count_nonzero(a == b)) / len(a)
-
-
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two sorted arrays of distinct shingle hashes."""
     if not len(a) and not len(b):
@@ -170,17 +165,13 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class Similarity:
-    """How two documents compare: exact Jaccard of their shingle sets when those are at hand (candidate
-    pairs from LSH are then confirmed exactly), else the MinHash estimate."""
+    """Exact Jaccard similarity of two documents' shingle sets, by row: how candidate pairs are confirmed."""
 
-    def __init__(self, signatures: np.ndarray | None, shingle_sets: Sequence[np.ndarray] | None = None) -> None:
-        self.signatures = signatures
+    def __init__(self, shingle_sets: Sequence[np.ndarray]) -> None:
         self.sets = shingle_sets
 
     def __call__(self, i: int, j: int) -> float:
-        if self.sets is not None:
-            return jaccard(self.sets[i], self.sets[j])
-        return similarity(self.signatures[i], self.signatures[j])
+        return jaccard(self.sets[i], self.sets[j])
 
 
 @dataclass(frozen=True)
@@ -247,26 +238,10 @@ def band_pairs(band: np.ndarray, items: Sequence[int], star_above: int = 64) -> 
     return np.concatenate(pairs)
 
 
-def candidate_pairs(signatures: np.ndarray, items: Sequence[int], threshold: float) -> np.ndarray:
-    """Distinct pairs sharing a bucket in any band, with the banding chosen for `threshold`."""
-    count, rows = bands(threshold, signatures.shape[1])
-    found = [band_pairs(signatures[:, k * rows : (k + 1) * rows], items) for k in range(count)]
-    return _distinct_pairs(found)
-
-
-def _distinct_pairs(found: Sequence[np.ndarray]) -> np.ndarray:
+def distinct_pairs(found: Sequence[np.ndarray]) -> np.ndarray:
+    """The pairs of all bands, each once, smaller row first."""
     pairs = np.concatenate([np.zeros((0, 2), dtype=np.int64), *found])
     return np.unique(np.sort(pairs, axis=1), axis=0) if len(pairs) else pairs
-
-
-def find_duplicates(entries: Sequence[Entry], signatures: np.ndarray, threshold: float,
-                    shingle_sets: Sequence[np.ndarray] | None = None) -> list[Duplicate]:
-    """Every dropped document with the kept one it duplicates; independent of input order.
-
-    With `shingle_sets` (sorted distinct hashes per document) every similarity is exact."""
-    dropped, reps = representatives(entries)
-    pairs = candidate_pairs(signatures, reps, threshold)
-    return cluster(entries, dropped, pairs, Similarity(signatures, shingle_sets), threshold)
 
 
 def cluster(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]], pairs: np.ndarray,
@@ -284,7 +259,7 @@ def cluster(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]]
             i = parent[i]
         return i
 
-    for i, j in _distinct_pairs([pairs]).tolist():
+    for i, j in distinct_pairs([pairs]).tolist():
         if compare(i, j) >= threshold:
             parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
@@ -305,17 +280,3 @@ def cluster(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]]
             head, score, kind = dropped[head][0], min(score, dropped[head][1]), "near"
         result.append(Duplicate(entries[i].path, entries[head].id, score, kind))
     return sorted(result, key=lambda d: d.path)
-
-
-def confirmed_pairs(items: Sequence[int], signatures: np.ndarray, threshold: float,
-                    compare: Similarity | None = None) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, similarity), i < j, that share an LSH bucket and whose similarity reaches the threshold."""
-    compare = compare or Similarity(signatures)
-    scored = ((i, j, compare(i, j)) for i, j in candidate_pairs(signatures, list(items), threshold).tolist())
-    return [(i, j, score) for i, j, score in scored if score >= threshold]
-
-
-def expected_recall(threshold: float, num_perm: int) -> float:
-    """Chance that LSH pairs two documents at exactly the threshold, with the bands chosen above."""
-    count, rows = bands(threshold, num_perm)
-    return 1 - math.pow(1 - threshold**rows, count)

@@ -1,22 +1,32 @@
-"""The Document record, JSONL reading and writing, and atomic file replacement."""
+"""The records a seed becomes: a kept Document (Dolma style), the Removals made from it, or a Rejection."""
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, TypeVar
 
-Item = TypeVar("Item")
+
+@dataclass(slots=True)
+class Removal:
+    """One removed line: its line in the text it was removed from, the rule or signal and its class, the
+    line itself, and `at`, the line of the output text it stood before."""
+
+    line: int
+    rule: str
+    cls: str
+    text: str
+    at: int
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "rule": self.rule, "class": self.cls, "text": self.text, "at": self.at}
+
+    @classmethod
+    def from_dict(cls, entry: dict) -> Removal:
+        return cls(entry["line"], entry["rule"], entry["class"], entry["text"], entry["at"])
 
 
 @dataclass(slots=True)
 class Document:
-    """One kept article in the Dolma document style."""
+    """One kept article in the Dolma document style; `metadata["removed"]` holds its Removals as dicts."""
 
     id: str
     text: str
@@ -28,66 +38,45 @@ class Document:
         return {"id": self.id, "text": self.text, "source": self.source, "created": self.created,
                 "metadata": self.metadata}
 
-
-def dumps(record: dict) -> str:
-    """One JSONL line: UTF-8 as written (no \\u escapes), compact, key order as given."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-def read_jsonl(path: Path) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+    @classmethod
+    def from_dict(cls, record: dict) -> Document:
+        return cls(record["id"], record["text"], record["source"], record["created"], record["metadata"])
 
 
-@contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
-    """Write to a temporary sibling, fsync, then rename over `path`: readers see the old or the new file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with open(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why a seed did not become a document. A transient one (unreadable, changed while read) is retried."""
+
+    path: str
+    reason: str
+    transient: bool = False
 
 
-def write_jsonl(path: Path, records: Iterable[dict]) -> int:
-    """Atomically write records as JSONL; returns how many were written."""
-    count = 0
-    with atomic_write(path) as handle:
-        for record in records:
-            handle.write(dumps(record) + "\n")
-            count += 1
-    return count
+@dataclass(slots=True)
+class Cleaned:
+    """A shard's line for one seed: its document or its rejection, and the content hash it was made from."""
 
+    path: str
+    sha256: str | None
+    document: Document | None = None
+    rejection: Rejection | None = None
 
-def read_ahead(items: Sequence[Item], where: Callable[[Item], str | Path | None], window: int = 64) -> Iterator[Item]:
-    """The items in order, each yielded once the kernel was asked to start reading the files of the next
-    `window` ones (posix_fadvise WILLNEED): disk latency overlaps the work on earlier items. Not threads:
-    their GIL hand-offs cost several times more than reading a small file the page cache holds."""
-    for index, item in enumerate(items):
-        for ahead in range(index + window - 1 if index else 0, min(index + window, len(items))):
-            _will_need(where(items[ahead]))
-        yield item
+    def to_dict(self) -> dict:
+        if self.rejection is not None:
+            record = {"path": self.path, "rejected": self.rejection.reason}
+            if self.rejection.transient:
+                record["transient"] = True
+        else:
+            record = {"path": self.path, "document": self.document.to_dict()}
+        return {**record, "sha256": self.sha256}
 
+    @classmethod
+    def from_dict(cls, record: dict) -> Cleaned:
+        if "rejected" in record:
+            rejection = Rejection(record["path"], record["rejected"], record.get("transient", False))
+            return cls(record["path"], record.get("sha256"), rejection=rejection)
+        return cls(record["path"], record.get("sha256"), document=Document.from_dict(record["document"]))
 
-def _will_need(path: str | Path | None) -> None:
-    if path is None or not hasattr(os, "posix_fadvise"):
-        return
-    try:  # non-blocking: a FIFO swapped in since the scan must not hang the hint
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return  # the read itself reports what is wrong
-    try:
-        os.posix_fadvise(handle, 0, 0, os.POSIX_FADV_WILLNEED)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
+    @property
+    def retry(self) -> bool:
+        return self.rejection is not None and self.rejection.transient

@@ -7,19 +7,20 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.documents import read_jsonl
+from pipeline.files import read_jsonl
+from pipeline.layout import Layout
 
 
 def explain(data: Path, path: str) -> Iterator[str]:
     """Lines describing seed `path` (relative to SEEDS) in the run published in `data`."""
+    layout = Layout(data)
     run = Path(os.readlink(data / "current")).name
-    plan = json.loads((data / "work" / "runs" / f"{run}.json").read_text())
+    plan = json.loads(layout.run(run).read_text())
     record = None
     for shard, digest in plan["shards"]:
-        inputs = data / "work" / "inputs" / f"{shard:04d}-{digest}.jsonl"
-        if any(entry["path"] == path for entry in read_jsonl(inputs)):
-            name = f"{shard:04d}-{plan['config']}-{digest}.docs.jsonl"
-            record = next((r for r in read_jsonl(data / "work" / "shards" / name) if r["path"] == path), None)
+        if any(entry["path"] == path for entry in read_jsonl(layout.inputs(shard, digest))):
+            docs = layout.shard(shard, plan["config"], digest)["docs.jsonl"]
+            record = next((r for r in read_jsonl(docs) if r["path"] == path), None)
             break
     if record is None:
         yield f"{path}: not an input of the current run ({run})"

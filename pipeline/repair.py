@@ -7,21 +7,16 @@ a line that no other line of the document uses, on a minority of that line, is f
 
 from __future__ import annotations
 
-import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache, reduce
-from re import _constants as sre
-from re import _parser
 
 import ftfy
 from ftfy.badness import BADNESS_RE
 from ftfy.chardata import CONTROL_CHARS
 
-from pipeline.boilerplate import line_scripts
+from pipeline.text import line_scripts
 
 TEXT = ftfy.TextFixerConfig(
     unescape_html="auto",
@@ -38,6 +33,10 @@ ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 SUSPECT = re.compile(r"[^\t\n\x20-\x7e]|&")
 REDECODE = "redecode:sloppy-windows-1252/utf-8"
 # What ftfy acts on besides mojibake: control characters, C1 controls, odd line breaks, lone surrogates.
+NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# ftfy's mojibake patterns match at most 7 characters (its longest is a 5-letter Cyrillic sequence, any
+# character and a letter); a window this wide on each side of a non-ASCII run holds any match touching it.
+MOJIBAKE_REACH = 12
 FIXABLE = re.compile(f"[{re.escape(''.join(map(chr, CONTROL_CHARS)))}\x80-\x9f\r\x85\u2028\u2029\ud800-\udfff]")
 
 
@@ -102,59 +101,19 @@ def untouched(line: str, config: ftfy.TextFixerConfig) -> bool:
 
 
 def looks_bad(line: str) -> bool:
-    """ftfy.badness.is_bad, with its regex run only when the line holds the characters one of its patterns needs
-    (plain typography, curly quotes and dashes, never satisfies any)."""
-    return could_be_bad(MOJIBAKE_CHARS.intersection(line)) and bool(BADNESS_RE.search(line))
-
-
-def could_be_bad(chars: Iterable[str]) -> bool:
-    """Whether some alternative of ftfy's regex finds, among these characters, one of each set it needs."""
-    return _covers(reduce(operator.or_, map(CHAR_BITS.__getitem__, chars), 0))
-
-
-@lru_cache(maxsize=4096)
-def _covers(found: int) -> bool:
-    return any(found & mask == mask for mask in ALTERNATIVE_BITS)
-
-
-def _requirements(regex: re.Pattern) -> list[list[frozenset[str]]]:
-    """Per alternative of a regex, the sets of non-ASCII characters a match must hold one of each of,
-    read off its parse tree (an alternative with none can always match)."""
-    items = _parser.parse(regex.pattern, regex.flags).data
-    if regex.flags & re.IGNORECASE:
-        return [[]]
-    branches = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
-    return [[chars for op, value in branch if (chars := _non_ascii(op, value))] for branch in branches]
-
-
-def _non_ascii(op: object, value: object) -> frozenset[str] | None:
-    """The characters a single-character item matches, when it matches only non-ASCII ones."""
-    if op is sre.LITERAL:
-        codes = [value]
-    elif op is sre.IN and all(kind in (sre.LITERAL, sre.RANGE) for kind, _ in value):
-        codes = [c for kind, item in value for c in ([item] if kind is sre.LITERAL else range(item[0], item[1] + 1))]
-    else:
-        return None
-    return frozenset(map(chr, codes)) if codes and min(codes) > 127 else None
-
-
-def _bits(needs: list[list[frozenset[str]]]) -> tuple[dict[str, int], list[int]]:
-    """One bit per required set: each character's bits (the sets holding it), each alternative's bits."""
-    sets = [chars for alternative in needs for chars in alternative]
-    char_bits: dict[str, int] = {}
-    for bit, chars in enumerate(sets):
-        for ch in chars:
-            char_bits[ch] = char_bits.get(ch, 0) | 1 << bit
-    masks, bit = [], 0
-    for alternative in needs:
-        masks.append(sum(1 << (bit + k) for k in range(len(alternative))))
-        bit += len(alternative)
-    return char_bits, masks
-
-
-MOJIBAKE_NEEDS = _requirements(BADNESS_RE)
-CHAR_BITS, ALTERNATIVE_BITS = _bits(MOJIBAKE_NEEDS)
-MOJIBAKE_CHARS = frozenset(CHAR_BITS)
+    """ftfy.badness.is_bad, with its regex run only around the line's non-ASCII characters: every pattern
+    of it needs one, and none spans more than MOJIBAKE_REACH characters on either side of it, so the
+    answer is the same while a line of plain typography costs a few short searches instead of a long one."""
+    start = end = -1
+    for run in NON_ASCII_RUN.finditer(line):
+        left, right = max(0, run.start() - MOJIBAKE_REACH), run.end() + MOJIBAKE_REACH
+        if left <= end:  # overlaps the window so far: widen it
+            end = right
+            continue
+        if end >= 0 and BADNESS_RE.search(line, start, end):
+            return True
+        start, end = left, right
+    return end >= 0 and BADNESS_RE.search(line, start, end) is not None
 
 
 def redecode(line: str) -> str | None:

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import heapq
 import html
 import json
+import os
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
+
+from pipeline.files import atomic_write, read_jsonl
 
 DOCS_PER_PAGE = 100
 CLUSTERS_PER_PAGE = 50
@@ -93,16 +98,86 @@ class Sections:
             self.earlier.close()
 
 
-class Involved(Protocol):
-    """Where the documents of duplicate clusters are read from, one cluster at a time."""
+class ClusterDocuments:
+    """The documents of duplicate clusters (copies by path, kept ones by id), read from the parts' cluster
+    files when a report page needs them: only their offsets stay in memory. Each line is a small JSON
+    header [path, id of a kept document or null], a tab (never found in JSON), then the document."""
 
-    def copy(self, path: str) -> dict | None: ...
+    def __init__(self, files: list[Path]) -> None:
+        self.handles = [open(path, "rb") for path in files]  # noqa: SIM115 (closed by close())
+        self.copies: dict[str, tuple[int, int]] = {}
+        self.kept: dict[str, tuple[int, int]] = {}
+        for number, handle in enumerate(self.handles):
+            offset = 0
+            for line in handle:
+                path, kept_id = json.loads(line[: line.index(b"\t")])
+                if kept_id is None:
+                    self.copies[path] = (number, offset)
+                else:
+                    self.kept[kept_id] = (number, offset)
+                offset += len(line)
 
-    def kept_document(self, document_id: str) -> dict | None: ...
+    def _read(self, where: tuple[int, int] | None) -> dict | None:
+        if where is None:
+            return None
+        handle = self.handles[where[0]]
+        handle.seek(where[1])
+        line = handle.readline()
+        return json.loads(line[line.index(b"\t") + 1 :])
+
+    def copy(self, path: str) -> dict | None:
+        return self._read(self.copies.get(path))
+
+    def kept_document(self, document_id: str) -> dict | None:
+        return self._read(self.kept.get(document_id))
+
+    def close(self) -> None:
+        for handle in self.handles:
+            handle.close()
+
+
+def build(target: Path, stems: list[Path], outputs: dict[str, Path], cache: Path) -> None:
+    """report.html (`target`) and report/ beside it for a run, from its parts and published files. The
+    parts' document pages are linked, not copied; cluster sections unchanged since the newest other run's
+    `cache` file are reused. Staged in a hidden folder and moved in place, report.html last."""
+    folder = target.parent
+    staged = folder / ".report.tmp.d"
+    if staged.exists():
+        shutil.rmtree(staged)
+    (staged / "report").mkdir(parents=True)
+    for stem in stems:
+        for page in sorted(stem.with_suffix(".pages").glob("*.html")):
+            _link_or_copy(page, staged / "report" / page.name)
+    index = heapq.merge(*(list(read_jsonl(stem.with_suffix(".index.jsonl"))) for stem in stems), key=lambda e: e[0])
+    involved = ClusterDocuments([stem.with_suffix(".cluster.jsonl") for stem in stems])
+    earlier = max((p for p in cache.parent.glob("*.clusters.jsonl") if p != cache),
+                  key=lambda p: p.stat().st_mtime, default=None)
+    with atomic_write(cache) as out:
+        sections = Sections(earlier, out)
+        try:
+            write_report(staged, list(index), list(read_jsonl(outputs["duplicates.jsonl"])),
+                         list(read_jsonl(outputs["rejected.jsonl"])), json.loads(outputs["stats.json"].read_text()),
+                         involved, sections)
+        finally:
+            sections.close()
+            involved.close()
+    if (folder / "report").exists():
+        shutil.rmtree(folder / "report")
+    os.replace(staged / "report", folder / "report")
+    os.replace(staged / "report.html", target)  # last: its presence marks the report done
+    staged.rmdir()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system has them (parts are never changed once written), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def write_report(folder: Path, index: list[list], duplicates: list[dict], rejected: list[dict], stats: dict,
-                 involved: Involved, sections: Sections) -> None:
+                 involved: ClusterDocuments, sections: Sections) -> None:
     """Write report.html and the cluster and rejection pages of report/ into `folder` (the document pages
     are there already, written shard by shard). `involved` gives the documents of each cluster: the
     dropped copies and the kept document they were folded into."""

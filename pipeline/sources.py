@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.documents import read_ahead, read_jsonl, write_jsonl
+from pipeline.files import read_ahead, read_jsonl, write_jsonl
 
 
 @dataclass(frozen=True)

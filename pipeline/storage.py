@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.layout import FOLDERS, PUBLISHED, Layout
+
 LOCK = ".lock"
 
 
@@ -58,10 +60,11 @@ def sweep_temporaries(data: Path, older_than: float = 0.0) -> int:
     return swept
 
 
-def publish(data: Path, run_id: str, names: tuple[str, ...]) -> None:
+def publish(layout: Layout, run_id: str) -> None:
     """Make run `run_id` the current corpus: one atomic symlink swap switches every file at once."""
-    _link(data / "current", Path("work") / "out" / run_id)
-    for name in names:
+    data = layout.data
+    _link(data / "current", layout.out(run_id).relative_to(data))
+    for name in PUBLISHED:
         link = data / name
         if not (link.is_symlink() and os.readlink(link) == str(Path("current") / name)):
             _link(link, Path("current") / name)
@@ -70,21 +73,21 @@ def publish(data: Path, run_id: str, names: tuple[str, ...]) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-    for old in (data / "work" / "out").iterdir():  # readers holding an old file open keep reading it
+    for old in layout.out(run_id).parent.iterdir():  # readers holding an old file open keep reading it
         if old.name != run_id:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def prune(data: Path, run_id: str) -> None:
+def prune(layout: Layout, run_id: str) -> None:
     """Delete what the current run does not use: other runs' shard inputs and outputs, dedup files and
     corpus parts (called under the lock, after publishing)."""
-    work = data / "work"
-    plan = json.loads((work / "runs" / f"{run_id}.json").read_text())
+    work = layout.work
+    plan = json.loads(layout.run(run_id).read_text())
     keep = {f"{shard:04d}-{plan['config']}-{digest}" for shard, digest in plan["shards"]}
     keep |= {f"{shard:04d}-{digest}" for shard, digest in plan["shards"]}
     keep |= {json.loads(p.read_text())["part"].split("/", 1)[1] for p in (work / "finish" / run_id).glob("*.json")}
-    keep.add(run_id)
-    for folder in ("shards", "inputs", "parts", "dedup", "finish", "runs"):
+    keep |= {run_id, plan["dedup"]}
+    for folder in FOLDERS:
         for path in (work / folder).glob("*"):
             if path.name.split(".", 1)[0] not in keep:
                 if path.is_dir():

@@ -8,13 +8,15 @@ with full ones.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 import xxhash
 
-from pipeline.boilerplate import words
+from pipeline.documents import Removal
+from pipeline.text import words
 
-RULE = {"rule": "repeated-across-documents", "class": "template"}
+RULE, CLASS = "repeated-across-documents", "template"
 
 
 def line_key(line: str) -> int:
@@ -37,7 +39,7 @@ def repeated(keys_per_document: Iterable[np.ndarray], min_documents: int) -> set
 
 
 def strip_template(text: str, template: set[int], min_chars: int, min_words: int,
-                   removed: list[dict]) -> tuple[str, list[dict]]:
+                   removed: list[Removal]) -> tuple[str, list[Removal]]:
     """Remove template lines from a cleaned text; returns the text and all removals, the earlier ones'
     `at` moved to the new text. A new removal's `line` is its line in the cleaned text.
 
@@ -60,6 +62,6 @@ def strip_template(text: str, template: set[int], min_chars: int, min_words: int
     result = "\n".join(kept)
     if words(result) < min_words:
         return text, removed
-    moved = [{**entry, "at": min(position[min(entry["at"], len(lines))], len(kept))} for entry in removed]
-    added = [{"line": i, **RULE, "text": lines[i].strip(), "at": min(position[i], len(kept))} for i in sorted(gone)]
-    return result, sorted(moved + added, key=lambda entry: entry["at"])
+    moved = [replace(entry, at=min(position[min(entry.at, len(lines))], len(kept))) for entry in removed]
+    added = [Removal(i, RULE, CLASS, lines[i].strip(), min(position[i], len(kept))) for i in sorted(gone)]
+    return result, sorted(moved + added, key=lambda entry: entry.at)

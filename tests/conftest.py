@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.boilerplate import load_rules
 from pipeline.config import Config
+from pipeline.documents import Document, Rejection
+from pipeline.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -26,3 +27,9 @@ def rules(config: Config):
 @pytest.fixture(scope="session")
 def seed_bytes() -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(SEEDS.iterdir())}
+
+
+def kept(outcome: Document | Rejection) -> Document:
+    """The document `clean` made; fails the test with the reason when the seed was rejected instead."""
+    assert isinstance(outcome, Document), f"rejected: {outcome.reason}"
+    return outcome

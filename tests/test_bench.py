@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.bench import score
+from benchmarks.bench import score
 
 
 def test_perfect_prediction():

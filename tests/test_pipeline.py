@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import luigi
-import pytest
 
+import pipeline
 from pipeline.__main__ import main
 from pipeline.tasks import CleanShard
 from tests.conftest import ROOT, SEEDS
@@ -134,9 +134,14 @@ def test_command_line_prints_a_one_line_summary(tmp_path):
     assert len(done.stdout.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("name", ["luigi.cfg", "Makefile", "pyproject.toml", ".ci/run", "data/.gitkeep"])
-def test_layout(name):
-    assert (ROOT / name).exists()
+def test_the_installed_command_runs_and_says_its_version(tmp_path):
+    command = Path(sys.executable).with_name("seed-corpus")
+    done = subprocess.run([str(command), "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.split() == ["seed-corpus", pipeline.__version__]
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    done = subprocess.run([str(command), "corpus", "--seeds", str(seeds), "--data", str(data)],
+                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.startswith("read 5, kept 5"), done.stderr
 
 
 ARTICLE = (
@@ -184,7 +189,7 @@ def test_an_unusual_share_of_duplicates_raises_the_alarm(tmp_path, capsys):
 
 
 def test_a_new_seed_does_not_make_its_shard_clean_old_seeds_again(tmp_path, monkeypatch):
-    import pipeline.tasks as tasks
+    import pipeline.shard as tasks
 
     seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
     settings = tmp_path / "one-shard.toml"
@@ -209,20 +214,20 @@ def test_a_new_seed_does_not_make_its_shard_clean_old_seeds_again(tmp_path, monk
 
 
 def test_a_rerun_cleans_and_finishes_only_the_shards_new_seeds_touched(tmp_path, monkeypatch):
-    import pipeline.tasks as tasks
+    import pipeline.assemble as assemble
 
     seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
     settings = tmp_path / "small-shards.toml"
     settings.write_text("shard_size = 2\n")
     assert run(seeds, data, "--config", str(settings)) == 0  # five seeds: shards 0, 1, 2 (one seed)
     finished: list[int] = []
-    real = tasks.FinishShard._write_part
+    real = assemble.write_part
 
-    def counting(self, *args):
-        finished.append(self.shard)
-        return real(self, *args)
+    def counting(stem, docs, shard, *args, **kwargs):
+        finished.append(shard)
+        return real(stem, docs, shard, *args, **kwargs)
 
-    monkeypatch.setattr(tasks.FinishShard, "_write_part", counting)
+    monkeypatch.setattr(assemble, "write_part", counting)
     CLEANED.clear()
     (seeds / "new.txt").write_text(ARTICLE)
     assert run(seeds, data, "--config", str(settings)) == 0
@@ -231,3 +236,43 @@ def test_a_rerun_cleans_and_finishes_only_the_shards_new_seeds_touched(tmp_path,
     assert run(seeds, full, "--config", str(settings)) == 0
     for name in (*OUTPUTS, "stats.json"):
         assert (data / name).read_bytes() == (full / name).read_bytes(), name
+
+
+def test_a_change_to_the_report_code_re_renders_the_report_and_re_cleans_nothing(tmp_path, monkeypatch):
+    import pipeline.config as config
+
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    assert run(seeds, data) == 0
+    before = {name: (data / name).read_bytes() for name in (*OUTPUTS, "stats.json")}
+    report_before = (data / "report.html").resolve()
+    edited = tmp_path / "code"
+    shutil.copytree(ROOT / "pipeline", edited)
+    with open(edited / "report.py", "a") as handle:
+        handle.write("\n# an edit to the report's code\n")
+    assert config.code_digest("clean", edited) == config.code_digest("clean")
+    assert config.code_digest("dedup", edited) == config.code_digest("dedup")
+    assert config.code_digest("finish", edited) != config.code_digest("finish")
+    monkeypatch.setattr(config, "SOURCE", edited)
+    CLEANED.clear()
+    assert run(seeds, data) == 0
+    ran = [json.loads(line)["task"] for line in (data / "work" / "timings.jsonl").read_text().splitlines()]
+    assert CLEANED == [] and "CleanShard" not in ran and "Deduplicate" not in ran
+    assert "FinishShard" in ran and "WriteReport" in ran
+    assert (data / "report.html").resolve() != report_before  # a new run folder with a new report
+    assert {name: (data / name).read_bytes() for name in before} == before
+
+
+def test_a_change_to_the_cleaning_code_re_cleans_every_shard(tmp_path, monkeypatch):
+    import pipeline.config as config
+
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    assert run(seeds, data) == 0
+    edited = tmp_path / "code"
+    shutil.copytree(ROOT / "pipeline", edited)
+    with open(edited / "text.py", "a") as handle:  # imported by the cleaning stage through several modules
+        handle.write("\n# an edit to a text measure\n")
+    assert config.code_digest("clean", edited) != config.code_digest("clean")
+    monkeypatch.setattr(config, "SOURCE", edited)
+    CLEANED.clear()
+    assert run(seeds, data) == 0
+    assert len(CLEANED) == 1  # the five seeds' one shard

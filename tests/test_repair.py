@@ -7,7 +7,7 @@ from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.repair import HTML, MOJIBAKE_NEEDS, TEXT, could_be_bad, looks_bad, repair, untouched
+from pipeline.repair import HTML, TEXT, looks_bad, repair, untouched
 
 
 def test_mojibake_is_fixed_and_explained():
@@ -54,10 +54,15 @@ def test_fast_path_agrees_with_ftfy(line):
             assert ftfy.fix_and_explain(line, config).text == line
 
 
-def test_typography_alone_never_runs_the_mojibake_regex():
-    assert all(MOJIBAKE_NEEDS)  # every pattern of ftfy's regex needs some non-ASCII character
-    assert not could_be_bad("\u2018\u2019\u201c\u201d\u2013\u2014\u2026")
-    assert could_be_bad("\u00c3\u00a9") and could_be_bad("\u00e2\u20ac\u2122")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.lists(ALPHABET, min_size=1, max_size=8).map("".join)),
+                max_size=6))
+def test_windowed_search_finds_mojibake_anywhere_in_a_long_line(pieces):
+    """Mojibake and typography at any distance from each other, apart or close: windows must not miss."""
+    line = "".join("x" * gap + piece for gap, piece in pieces)
+    assert looks_bad(line) == is_bad(line)
+    assert looks_bad("Ã©") and looks_bad(f"{'word ' * 40}GÃ¢â‚¬Â™s") and looks_bad("ГўВЂВќa")
+    assert not looks_bad(f"{'word ' * 40}\u2018quoted\u2019 \u2014 dash\u2026")
 
 
 def test_curly_quotes_skip_ftfy_but_mojibake_does_not():

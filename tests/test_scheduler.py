@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench import DEFAULT_AEB
-from pipeline.synth import generate
+from benchmarks.bench import DEFAULT_AEB
+from benchmarks.synth import generate
 from tests.conftest import ROOT
 
 LUIGID = Path(sys.executable).with_name("luigid")

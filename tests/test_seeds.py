@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.clean import clean
+from tests.conftest import kept
 
 
 def nonblank(text: str) -> list[str]:
@@ -13,7 +14,7 @@ def nonblank(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def cleaned(config, seed_bytes):
-    return {name[:3]: clean(name, data, config).document for name, data in seed_bytes.items()}
+    return {name[:3]: kept(clean(name, data, config)) for name, data in seed_bytes.items()}
 
 
 @pytest.fixture(scope="module")
@@ -102,4 +103,4 @@ def test_seed_ids_are_distinct_and_stable(config, seed_bytes, cleaned):
     ids = {doc.id for doc in cleaned.values()}
     assert len(ids) == 5
     name = sorted(seed_bytes)[0]
-    assert clean(name, seed_bytes[name], config).document.id == cleaned["000"].id
+    assert kept(clean(name, seed_bytes[name], config)).id == cleaned["000"].id

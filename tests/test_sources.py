@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.documents import read_ahead
+from pipeline.files import read_ahead
 from pipeline.sources import Seed, content_id, plan, read_manifest, scan, write_manifest
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.documents import Removal
 from pipeline.template import document_keys, line_key, repeated, strip_template
 
 BODY = "The council approved the new budget after a long debate about school funding and road repairs."
@@ -23,11 +24,11 @@ def test_repeated_counts_documents_not_lines():
 
 
 def test_strip_template_records_each_removal_and_moves_earlier_ones():
-    earlier = [{"line": 0, "rule": "title", "class": "metadata", "text": "Title", "at": 0},
-               {"line": 9, "rule": "share", "class": "share", "text": "Share", "at": 3}]
+    earlier = [Removal(0, "title", "metadata", "Title", 0), Removal(9, "share", "share", "Share", 3)]
     text, removed = strip_template(f"{FOOTER}\n\n{BODY}\n{BODY}", {line_key(FOOTER)}, 12, 5, earlier)
     assert text == f"{BODY}\n{BODY}"
-    assert removed == [
+    assert earlier[1].at == 3  # the caller's records are not changed
+    assert [entry.to_dict() for entry in removed] == [
         {"line": 0, "rule": "title", "class": "metadata", "text": "Title", "at": 0},
         {"line": 0, "rule": "repeated-across-documents", "class": "template", "text": FOOTER, "at": 0},
         {"line": 9, "rule": "share", "class": "share", "text": "Share", "at": 1},

@@ -1,6 +1,6 @@
 """Benchmarks: `make bench` prints each figure beside the anchors measured on this kind of machine.
 
-Usage: python -m pipeline.bench [--aeb ../shared/bench/aeb] [--only text,html,...]
+Usage: python -m benchmarks.bench [--aeb ../shared/bench/aeb] [--only text,html,...]
 The article-extraction benchmark is read from its folder, never copied into the repository.
 """
 
@@ -25,13 +25,14 @@ import numpy as np
 import xxhash
 from datasketch import MinHash, MinHashLSH
 
-from pipeline import dedup, synth
+from benchmarks import synth
+from pipeline import dedup
 from pipeline.__main__ import main as pipeline_main
 from pipeline.config import Config
 from pipeline.decode import decode
-from pipeline.documents import read_jsonl
+from pipeline.files import read_jsonl
+from pipeline.layout import Layout
 from pipeline.repair import TEXT, repair
-from pipeline.tasks import TIMINGS
 
 TOKEN = re.compile(r"\w+")
 DEFAULT_AEB = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "aeb"
@@ -147,9 +148,12 @@ def bench_dedup(aeb: Path, documents: int = 20_000, seed: int = 7) -> None:
     signed = time.process_time()
     _sign(words, config)  # again, with the vocabulary's word hashes cached, as on a long run
     warm = len(texts) / (time.process_time() - signed)
-    compare = dedup.Similarity(signatures, hashes)  # candidates confirmed on exact shingle sets, as the pipeline does
+    compare = dedup.Similarity(hashes)  # candidates confirmed on exact shingle sets, as the pipeline does
     indexing = time.perf_counter()
-    found = {(i, j) for i, j, _ in dedup.confirmed_pairs(range(len(texts)), signatures, threshold, compare)}
+    bands, rows = dedup.bands(threshold, num_perm)
+    candidates = dedup.distinct_pairs([dedup.band_pairs(signatures[:, k * rows : (k + 1) * rows], range(len(texts)))
+                                       for k in range(bands)])
+    found = {(i, j) for i, j in candidates.tolist() if compare(i, j) >= threshold}
     indexed = time.perf_counter() - indexing
     truth = _exact_pairs(hashes, threshold)
     sample = [[" ".join(w[i : i + 5]).encode() for i in range(len(w) - 4)] for w in words[:3000]]
@@ -158,7 +162,6 @@ def bench_dedup(aeb: Path, documents: int = 20_000, seed: int = 7) -> None:
     bulk = len(sample) / (time.process_time() - bulk_started)
     default = _default_lsh_recall(signatures, truth, threshold, num_perm)
     hit = len(found & truth)
-    bands, rows = dedup.bands(threshold, num_perm)
     print(f"\n## Near duplicates: {len(texts)} generated documents of ~400 words, {len(truth)} true pairs "
           f"(exact Jaccard >= {threshold} by brute force)")
     print(f"signatures (words -> MinHash): {len(texts) / (signed - tokenised):>6.0f} docs/s per core (CPU time), cold; "
@@ -268,7 +271,7 @@ def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2, baseline: 
         incremental_stages = _stages(data)
         if baseline:
             hand, hand_rss = _timed([sys.executable, "-c",
-                                     f"from pipeline.bench import by_hand; by_hand({str(seeds)!r})"])
+                                     f"from benchmarks.bench import by_hand; by_hand({str(seeds)!r})"])
     megabytes = size / 1e6
     print(f"\n## Scale: {documents} generated seeds ({megabytes:.0f} MB, ~{size // documents} bytes each), "
           f"{workers} workers")
@@ -294,7 +297,7 @@ def _stages(data: Path) -> dict[str, float]:
     """Busy seconds per stage of the last run, from the timings its tasks recorded."""
     spent: dict[str, float] = dict.fromkeys(STAGES, 0.0)
     stage_of = {task: stage for stage, tasks in STAGES.items() for task in tasks}
-    for entry in read_jsonl(data / "work" / TIMINGS):
+    for entry in read_jsonl(Layout(data).timings):
         spent[stage_of[entry["task"]]] += entry["seconds"]
     return spent
 
@@ -328,7 +331,7 @@ BENCHES = {"text": bench_text, "html": bench_html, "decode": bench_decode, "dedu
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--aeb", type=Path, default=DEFAULT_AEB, help="article-extraction-benchmark folder")
     parser.add_argument("--only", default=",".join(BENCHES), help=f"comma-separated subset of {','.join(BENCHES)}")
     parser.add_argument("--scale", type=int, metavar="N", help="instead: the scale benchmark on N generated seeds")

@@ -1,0 +1,130 @@
+"""Assembling the corpus: each shard's part (kept documents with template lines stripped, rejections,
+counts, report pages), then the parts merged into the run's published files.
+
+A part is named by a digest of everything it depends on, so a shard that new seeds did not affect reuses
+its part from an earlier run, and the merge is a byte copy in path order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import heapq
+import json
+import operator
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from pipeline import report, template
+from pipeline.config import Config
+from pipeline.dedup_run import Shard, shard_line_keys
+from pipeline.documents import Cleaned, Removal
+from pipeline.files import atomic_write, dumps, load_array, read_jsonl, write_jsonl
+from pipeline.layout import Layout
+from pipeline.text import words
+
+COUNTS = ("read", "kept", "duplicates", "rejected", "repaired")
+
+
+def finish_shard(layout: Layout, number: int, shard: Shard, verdicts: Path, template_lines: Path,
+                 report_fingerprint: str, config: Config, pointer: Path) -> None:
+    """Write the shard's part unless an earlier run made the same one, and point this run at it."""
+    digest, part = part_digest(shard, json.loads(verdicts.read_text()), template_lines, report_fingerprint)
+    stem = layout.part(number, digest)
+    if not stem.with_suffix(".stats.json").exists():
+        write_part(stem, shard["docs.jsonl"], number, config, **part)
+    with atomic_write(pointer) as handle:
+        json.dump({"part": str(stem.relative_to(layout.work))}, handle)
+
+
+def part_digest(shard: Shard, verdicts: dict, template_lines: Path, report_fingerprint: str) -> tuple[str, dict]:
+    """The digest naming a shard's part, and what it needs to write it: which of its documents are dropped
+    and which of its template lines (and documents holding one) are stripped."""
+    dropped = {d["path"] for d in verdicts["dropped"]}
+    pairs = shard_line_keys(shard, dropped)
+    pairs = pairs[np.isin(pairs[:, 1], load_array(template_lines))]
+    repeated = np.unique(pairs[:, 1]).tolist()
+    # Kept documents that others were folded into (heads) are also shown beside their copies in the report.
+    depends = [shard["docs.jsonl"].name, verdicts["dropped"], verdicts["heads"], repeated, report_fingerprint]
+    digest = hashlib.blake2b(json.dumps(depends).encode(), digest_size=8).hexdigest()
+    return digest, {"dropped": dropped, "repeated": set(repeated), "templated": set(pairs[:, 0].tolist()),
+                    "heads": set(verdicts["heads"])}
+
+
+def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[str], repeated: set[int],
+               templated: set[int], heads: set[str]) -> None:
+    """One shard's share of the corpus. `templated`: rows (among the shard's kept and dropped documents) of
+    the documents holding a `repeated` line; only they are read for stripping."""
+    counts: Counter = Counter()
+    rules: Counter = Counter()
+    encodings: Counter = Counter()
+    kept: list[dict] = []
+    row = -1  # the document's row in the shard's lines.npy
+    with atomic_write(stem.with_suffix(".corpus.jsonl")) as corpus, \
+            atomic_write(stem.with_suffix(".rejected.jsonl")) as rejected, \
+            atomic_write(stem.with_suffix(".cluster.jsonl")) as cluster:
+        for line in read_jsonl(docs):
+            record = Cleaned.from_dict(line)
+            counts["read"] += 1
+            if record.rejection is not None:
+                counts["rejected"] += 1
+                rejected.write(dumps({"path": record.path, "reason": record.rejection.reason}) + "\n")
+                continue
+            document, row = record.document, row + 1
+            if record.path in dropped:
+                counts["duplicates"] += 1
+                cluster.write(f"{dumps([record.path, None])}\t{dumps(document.to_dict())}\n")
+                continue
+            meta = document.metadata
+            if row in templated:
+                earlier = [Removal.from_dict(entry) for entry in meta["removed"]]
+                text, removed = template.strip_template(document.text, repeated, config.repetition.min_chars,
+                                                        config.min_words, earlier)
+                if text != document.text:
+                    document.text = text
+                    meta["removed"] = [entry.to_dict() for entry in removed]
+                    meta["words"] = words(text)
+            counts["kept"] += 1
+            counts["repaired"] += bool(meta["repairs"])
+            encodings[meta["encoding"]] += 1
+            rules.update(r["rule"] for r in meta["removed"])
+            corpus.write(dumps(document.to_dict()) + "\n")
+            kept.append(document.to_dict())
+            if document.id in heads:
+                cluster.write(f"{dumps([record.path, document.id])}\t{dumps(document.to_dict())}\n")
+    write_jsonl(stem.with_suffix(".index.jsonl"),
+                report.document_pages(stem.with_suffix(".pages"), kept, f"docs-{shard:04d}"))
+    with atomic_write(stem.with_suffix(".stats.json")) as handle:  # last: its presence marks the part done
+        json.dump({**counts, "encodings": encodings, "removed_by_rule": rules}, handle)
+
+
+def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Config, out: dict[str, Path]) -> None:
+    """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json of a run from its shards' parts."""
+    with atomic_write(out["corpus.jsonl"], "wb") as corpus, contextlib.ExitStack() as parts:
+        # Lines are copied as they are (bytes: nothing to decode), in path order; one open file per part.
+        lines = [zip([entry[0] for entry in read_jsonl(stem.with_suffix(".index.jsonl"))],
+                     parts.enter_context(open(stem.with_suffix(".corpus.jsonl"), "rb")), strict=True)
+                 for stem in stems]
+        corpus.writelines(line for _, line in heapq.merge(*lines, key=operator.itemgetter(0)))
+    write_jsonl(out["rejected.jsonl"], heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl"))
+                                                     for stem in stems), key=lambda r: r["path"]))
+    shutil.copyfile(duplicates, out["duplicates.jsonl"])
+    counts: Counter = Counter()
+    rules: Counter = Counter()
+    encodings: Counter = Counter()
+    for stem in stems:
+        part = json.loads(stem.with_suffix(".stats.json").read_text())
+        counts.update({k: part.get(k, 0) for k in COUNTS})
+        encodings.update(part["encodings"])
+        rules.update(part["removed_by_rule"])
+    share = counts["duplicates"] / counts["read"] if counts["read"] else 0.0
+    alarm = (f"{share:.0%} of inputs dropped as duplicates (alarm above {config.dedup.alarm_share:.0%})"
+             if share > config.dedup.alarm_share else None)
+    stats = {"run": content, **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected")},
+             "repaired": counts["repaired"], "encodings": dict(sorted(encodings.items())),
+             "removed_by_rule": dict(sorted(rules.items())), "alarm": alarm}
+    with atomic_write(out["stats.json"]) as handle:  # last: marks the run's corpus done
+        handle.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,108 @@
+"""The run-wide dedup stage over the shards' files: representatives of exact groups, one LSH band's
+candidate pairs, the clusters with a verdict for each shard, and the site-template lines.
+
+dedup.py holds the algorithms; this module only reads the shards' arrays and writes the stage's files.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from pipeline import dedup, template
+from pipeline.config import Config
+from pipeline.files import atomic_write, load_array, read_jsonl, save_array, write_jsonl
+
+Shard = dict[str, Path]  # a cleaned shard's files by kind (layout.SHARD_FILES)
+
+
+def read_keys(shards: Sequence[Shard]) -> list[list[dict]]:
+    """Each shard's per-document dedup keys (keys.jsonl), in row order of its signature array."""
+    return [list(read_jsonl(shard["keys.jsonl"])) for shard in shards]
+
+
+def load_entries(keys: list[list[dict]]) -> list[dedup.Entry]:
+    """Every document's dedup entry, in shard order (the row order of the concatenated signatures)."""
+    return [dedup.Entry(**{k: v for k, v in key.items() if k != "shingles"}) for shard in keys for key in shard]
+
+
+def write_representatives(shards: Sequence[Shard], out: Path) -> None:
+    """The rows that LSH compares: one kept copy of each exact duplicate group, computed once for all bands."""
+    _, representatives = dedup.representatives(load_entries(read_keys(shards)))
+    save_array(out, np.array(representatives, dtype=np.int64))
+
+
+def write_band(shards: Sequence[Shard], representatives: Path, band: int, config: Config, out: Path) -> None:
+    """One LSH band's candidate pairs; it reads only that band's columns of every signature."""
+    rows = dedup.bands(config.dedup.threshold, config.dedup.num_perm)[1]
+    columns = slice(band * rows, (band + 1) * rows)
+    matrix = np.concatenate([np.zeros((0, rows), np.uint32),
+                             *(load_array(shard["sigs.npy"], mmap=True)[:, columns] for shard in shards)])
+    save_array(out, dedup.band_pairs(matrix, load_array(representatives)))
+
+
+class ShingleStore:
+    """Documents' shingle hashes, read on demand from the shards' memory-mapped arrays."""
+
+    def __init__(self) -> None:
+        self.arrays: list[np.ndarray] = []
+        self.starts: list[np.ndarray] = []
+        self.first: list[int] = [0]
+
+    def add(self, path: Path, counts: list[int]) -> None:
+        self.arrays.append(load_array(path, mmap=True))
+        self.starts.append(np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]))
+        self.first.append(self.first[-1] + len(counts))
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        shard = bisect.bisect_right(self.first, index) - 1
+        row = index - self.first[shard]
+        return self.arrays[shard][self.starts[shard][row] : self.starts[shard][row + 1]]
+
+
+def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], bands: Sequence[Path], config: Config,
+                   out: Path, verdicts: dict[int, Path]) -> None:
+    """Clusters from all bands' candidate pairs (confirmed on exact Jaccard, no chaining) to `out`, and
+    for each shard (by number) its verdict file: its dropped documents and the ids of its kept documents
+    that others were folded into, so that each shard's finish reads only its own share."""
+    keys = read_keys(shards)
+    entries = load_entries(keys)
+    sets = ShingleStore()
+    shard_of_row: list[int] = []
+    for number, shard, shard_keys in zip(numbers, shards, keys, strict=True):
+        sets.add(shard["shingles.npy"], [key["shingles"] for key in shard_keys])
+        shard_of_row += [number] * len(shard_keys)
+    dropped, _ = dedup.representatives(entries)
+    pairs = np.concatenate([np.zeros((0, 2), np.int64), *(load_array(band) for band in bands)])
+    found = dedup.cluster(entries, dropped, pairs, dedup.Similarity(sets), config.dedup.threshold)
+    row_of_path = {entry.path: row for row, entry in enumerate(entries)}
+    gone = {d.path for d in found}
+    row_of_kept_id = {entry.id: row for row, entry in enumerate(entries) if entry.path not in gone}
+    shares: dict[int, dict] = {number: {"dropped": [], "heads": set()} for number in numbers}
+    for duplicate in found:
+        shares[shard_of_row[row_of_path[duplicate.path]]]["dropped"].append(duplicate.to_dict())
+        shares[shard_of_row[row_of_kept_id[duplicate.duplicate_of]]]["heads"].add(duplicate.duplicate_of)
+    for number, share in shares.items():
+        with atomic_write(verdicts[number]) as handle:
+            json.dump({"dropped": share["dropped"], "heads": sorted(share["heads"])}, handle)
+    write_jsonl(out, (d.to_dict() for d in found))  # last: marks the stage done
+
+
+def shard_line_keys(shard: Shard, dropped: set[str]) -> np.ndarray:
+    """(document row, line key) of a shard's kept documents, each key once per document."""
+    pairs = load_array(shard["lines.npy"])
+    paths = [key["path"] for key in read_jsonl(shard["keys.jsonl"])]
+    kept_rows = np.array([i for i, path in enumerate(paths) if path not in dropped], dtype=np.uint64)
+    return pairs[np.isin(pairs[:, 0], kept_rows)]
+
+
+def write_template(shards: Sequence[Shard], duplicates: Path, config: Config, out: Path) -> None:
+    """Line keys found in enough kept documents to be site template (see template.py), sorted."""
+    dropped = {d["path"] for d in read_jsonl(duplicates)}
+    kept = [shard_line_keys(shard, dropped)[:, 1] for shard in shards]
+    repeated = template.repeated(kept, config.repetition.min_documents)
+    save_array(out, np.array(sorted(repeated), dtype=np.uint64))

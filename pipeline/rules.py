@@ -1,0 +1,100 @@
+"""The boilerplate rules of rules.toml: load, validate, compile, and match them against a line.
+
+A rule names a chrome phrase (in many languages) with a class and an action. Matching is cached by the
+line's folded key, since a site's menus and footers recur on every page it serves.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
+from pathlib import Path
+
+from pipeline.text import words
+
+EDGE_PUNCT = " \t[](){}|•·«»:;,.…-–—_*#>›<‹/\\\"'“”‘’!?"
+# "_", the one word character EDGE_PUNCT strips, and the letters whose case folding changes where words split
+# ("İ" folds to "i" and a combining dot): a line without them has as many words as its casefolded key.
+RECOUNT = re.compile("[_\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50\u1f52\u1f54\u1f56\u1fb6\u1fb7"
+                     "\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4\u1fe6\u1fe7\u1ff6\u1ff7]")
+DEFAULT_MAX_WORDS = 8
+ACTIONS = ("drop", "cut")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named boilerplate rule from rules.toml."""
+
+    name: str
+    cls: str
+    action: str
+    pattern: re.Pattern
+    max_words: int
+    description: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Rules:
+    """The rules of a file, and the largest word limit among them: longer lines need no search at all.
+    Compared and hashed by identity (`load_rules` makes one per file), so caches keyed by it stay cheap."""
+
+    rules: tuple[Rule, ...]
+    longest: int
+
+    @cached_property
+    def fitting(self) -> tuple[tuple[tuple[Rule, ...], re.Pattern | None], ...]:
+        """By word count up to `longest`: the rules (in order) whose limit a line of that many words fits,
+        and all their patterns as one alternation: one search tells whether any of them can match."""
+        table = []
+        for count in range(self.longest + 1):
+            fit = tuple(rule for rule in self.rules if count <= rule.max_words)
+            try:
+                either = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in fit), re.IGNORECASE)
+            except re.error:  # patterns that cannot share one expression (a repeated group name): test each
+                either = None
+            table.append((fit, either if fit else None))
+        return tuple(table)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+@cache
+def load_rules(path: str) -> Rules:
+    """Parse and compile the rules file; raises ValueError naming the bad rule."""
+    rules = []
+    for entry in tomllib.loads(Path(path).read_text())["rule"]:
+        try:
+            if entry["action"] not in ACTIONS:
+                raise ValueError(f"action must be 'drop' or 'cut', not {entry['action']!r}")
+            pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
+            rules.append(Rule(entry["name"], entry["class"], entry["action"], pattern,
+                              entry.get("max_words", DEFAULT_MAX_WORDS), entry.get("description", "")))
+        except (KeyError, re.error, ValueError) as err:
+            raise ValueError(f"rule {entry.get('name', '?')!r} in {path}: {err}") from err
+    loaded = Rules(tuple(rules), max((rule.max_words for rule in rules), default=0))
+    _ = loaded.fitting  # compiled now: processes forked later (Luigi's workers) inherit it
+    return loaded
+
+
+def match_rule(line: str, rules: Rules) -> Rule | None:
+    """The first rule whose pattern matches the trimmed line and whose word limit the line fits."""
+    key = line.strip(EDGE_PUNCT).casefold()
+    count = words(key) if RECOUNT.search(line) else words(line)  # words(line) is cached: is_prose counted it
+    return _match_key(key, count, rules) if key and count <= rules.longest else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _match_key(key: str, count: int, rules: Rules) -> Rule | None:
+    """Cached: a site's menus, banners and footers recur on every page it serves. Most lines match no rule,
+    and for them one search of the combined pattern replaces a search per rule."""
+    fit, either = rules.fitting[count]
+    if either is not None and either.search(key) is None:
+        return None
+    return next((rule for rule in fit if rule.pattern.search(key)), None)

@@ -1,0 +1,85 @@
+"""Cleaning one shard: read its seeds, clean each into a Document or a Rejection, and write what the later
+stages need of it (records, dedup keys, MinHash signatures, shingle sets, template line keys).
+
+Touches only the files it is given: the shard's seeds under SEEDS, its earlier version, its outputs.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from pipeline import dedup, template
+from pipeline.clean import clean
+from pipeline.config import Config
+from pipeline.documents import Cleaned, Document, Rejection
+from pipeline.files import read_ahead, read_jsonl, save_array, write_jsonl
+from pipeline.sources import Seed
+
+
+def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
+    """The seed's bytes, checked against the plan; raises OSError or ValueError with the reason."""
+    with open(seed.location(root), "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"larger than the size limit (max_bytes {max_bytes})")
+    if hashlib.sha256(data).hexdigest() != seed.sha256:
+        raise ValueError("changed while the run was going on; the next run will take it")
+    return data
+
+
+def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> Cleaned:
+    """One shard line: the cleaned document, or the seed's rejection. Never raises for bad input."""
+    if seed.rejected:
+        return Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, seed.rejected))
+    try:
+        outcome = clean(seed.path, read(), config)
+    except OSError as err:  # transient: the next run reads the file again
+        outcome = Rejection(seed.path, f"unreadable: {err.strerror or err}", transient=True)
+    except ValueError as err:
+        outcome = Rejection(seed.path, str(err), transient=True)
+    except Exception as err:  # a bug must cost one document, not the batch; the reason says which
+        outcome = Rejection(seed.path, f"internal error while cleaning: {type(err).__name__}: {err}")
+    if isinstance(outcome, Rejection):
+        return Cleaned(seed.path, seed.sha256, rejection=outcome)
+    return Cleaned(seed.path, seed.sha256, document=outcome)
+
+
+def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, outputs: dict[str, Path]) -> None:
+    """Clean the seeds listed in `inputs`, reusing from `earlier` (the shard's previous docs.jsonl under the
+    same settings) every seed whose bytes have not changed, and write `outputs` (layout.SHARD_FILES)."""
+    done = {record["path"]: record for record in read_jsonl(earlier)} if earlier else {}
+    seeds = [Seed(**entry) for entry in read_jsonl(inputs)]
+    records: list[Cleaned | None] = [None] * len(seeds)
+    todo = []
+    for row, seed in enumerate(seeds):
+        previous = done.get(seed.path)
+        if seed.sha256 is None or previous is None or previous.get("sha256") != seed.sha256 \
+                or previous.get("transient"):
+            todo.append(row)
+        else:
+            records[row] = Cleaned.from_dict(previous)
+    for row in read_ahead(todo, lambda row: None if seeds[row].rejected else seeds[row].location(root)):
+        records[row] = clean_seed(seeds[row], functools.partial(read_seed, root, seeds[row], config.max_bytes), config)
+    documents = [record.document for record in records if record.document is not None]
+    write_dedup_inputs(documents, config, outputs)
+    write_jsonl(outputs["docs.jsonl"], (record.to_dict() for record in records))  # last: marks the shard done
+
+
+def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[str, Path]) -> None:
+    """Per kept document, in row order: dedup keys, MinHash signature, shingle hashes and template line keys."""
+    tokens = [dedup.tokens(document.text) for document in documents]
+    shingle_sets = dedup.shingle_hashes_many(tokens, config.dedup.shingle_words, config.dedup.short_words)
+    keys = [{"path": document.metadata["path"], "id": document.id, "exact": dedup.exact_key(words),
+             "words": len(words), "created": document.created, "shingles": len(hashes)}
+            for document, words, hashes in zip(documents, tokens, shingle_sets, strict=True)]
+    line_keys = [(row, key) for row, document in enumerate(documents)
+                 for key in template.document_keys(document.text, config.repetition.min_chars)]
+    save_array(outputs["sigs.npy"], dedup.Signer(config.dedup.num_perm).sign(shingle_sets))
+    save_array(outputs["shingles.npy"], np.concatenate([np.zeros(0, np.uint32), *shingle_sets]))
+    save_array(outputs["lines.npy"], np.array(line_keys, dtype=np.uint64).reshape(-1, 2))
+    write_jsonl(outputs["keys.jsonl"], keys)

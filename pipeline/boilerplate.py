@@ -30,6 +30,11 @@ STORY_PERIOD = 5
 # A "cut" marker (Related, Comments ...) ends the article only in its tail: after at least this many words
 # of body prose, and either after more of the main block's prose than follows it, or right before more chrome.
 MIN_BODY_WORDS = 40
+# The markup's main content is trusted when it holds this share of the prose words of the page's best run.
+ROOT_SHARE = 0.5
+# A line with this share of its characters in links is a link; LINK_RUN of them in a row are a link list.
+LINK_LINE = 0.8
+LINK_RUN = 3
 # Short lines recurring this often in a page beside other chrome are a button group ("Share", "Pin").
 REPEATS_IN_PAGE = 3
 # A banner phone number has at least this many digits.
@@ -83,19 +88,24 @@ def _short_sentence(line: str) -> bool:
     return is_sentence(line) and words(line) >= SHORT_SENTENCE_WORDS
 
 
-def classify(lines: list[str], rules: Rules, prose_min_words: int = 8,
-             trim: bool = True) -> list[Label | None]:
-    """A label for every line that is boilerplate, None for every line kept.
-
-    `trim` drops what lies outside the densest run of prose; HTML, whose main element was already found
-    from the markup, may keep its short edges (lists, subheadings)."""
-    labels: list[Label | None] = [None] * len(lines)
+def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: list[float] | None = None,
+             main: list[bool] | None = None, preset: list[Label | None] | None = None) -> list[Label | None]:
+    """A label for every line that is boilerplate, None for every line kept. What lies outside the densest
+    run of prose goes. `linked` (for a page's lines) is the share of each line inside links: runs of lines
+    that are links only are menus and story lists; `main`, whether each lies in the markup's main content;
+    `preset`, labels the markup already gave (page furniture)."""
+    labels: list[Label | None] = list(preset) if preset else [None] * len(lines)
     prose = [is_prose(line, prose_min_words) for line in lines]
+    main = _markup_content(lines, labels, prose, main, prose_min_words)
+    if linked is not None:
+        _mark_link_lists(lines, labels, prose, linked, main)
     cuts: list[tuple[int, Rule]] = []
     for index, line in enumerate(lines):
         if not line.strip():
             if not line.isascii():  # a blank that holds no-break or other invisible spaces
                 labels[index] = Label("invisible-line", "whitespace")
+            continue
+        if labels[index] is not None:
             continue
         rule = match_rule(line, rules)
         if rule:
@@ -115,15 +125,49 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8,
         tail = after <= before or stacked
         if index >= start and before >= MIN_BODY_WORDS and tail:
             for row in range(index, len(lines)):
-                labels[row] = Label(rule.name, rule.cls) if lines[row] else None
+                labels[row] = (labels[row] or Label(rule.name, rule.cls)) if lines[row] else None
             break
         _mark_box(lines, labels, index, Label(rule.name, rule.cls))
     if cuts:  # the block may have lost lines to a cut or a box: find it again, as a second pass would
         start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
     for index, line in enumerate(lines):
-        if trim and labels[index] is None and line.strip() and not start <= index < end:
+        if labels[index] is not None or not line.strip():
+            continue
+        if main is not None and not main[index]:
+            labels[index] = Label("outside-main-content", "structure")
+        elif main is None and not start <= index < end:
             labels[index] = Label("outside-main-block", "structure")
     return labels
+
+
+def _markup_content(lines: list[str], labels: list[Label | None], prose: list[bool], main: list[bool] | None,
+                    prose_min_words: int) -> list[bool] | None:
+    """The lines of the markup's main content, when it holds most of the page's best run of prose; else None
+    and the run of prose decides (the markup's choice was one fragment of an article spread wider)."""
+    if main is None or not any(main):
+        return None
+    start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
+    block = sum(words(lines[row]) for row in range(start, end) if prose[row])
+    inside = sum(words(line) for line, p, m in zip(lines, prose, main, strict=True) if p and m)
+    return main if inside >= ROOT_SHARE * block else None
+
+
+def _mark_link_lists(lines: list[str], labels: list[Label | None], prose: list[bool], linked: list[float],
+                     main: list[bool] | None) -> None:
+    """Runs of LINK_RUN or more lines that are links and nothing else, outside the markup's main content:
+    menus, tag clouds, related stories (inside it, a list of links is the article's own)."""
+    run: list[int] = []
+    for index in [*range(len(lines)), len(lines)]:
+        inside = main is not None and index < len(lines) and main[index]
+        if index < len(lines) and (not lines[index].strip() or (linked[index] >= LINK_LINE and not prose[index]
+                                                                and not inside)):
+            if lines[index].strip():
+                run.append(index)
+            continue
+        if len(run) >= LINK_RUN:
+            for row in run:
+                labels[row] = labels[row] or Label("link-list", "navigation")
+        run = []
 
 
 def _chrome_follows(lines: list[str], labels: list[Label | None], index: int, look: int = 8) -> bool:

@@ -15,7 +15,7 @@ from pipeline.config import Config
 from pipeline.decode import NotText, decode
 from pipeline.documents import Document, Rejection, Removal
 from pipeline.repair import repair
-from pipeline.rules import load_rules
+from pipeline.rules import load_markup, load_rules
 from pipeline.text import is_prose, words
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -50,9 +50,11 @@ def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
     except NotText as err:
         return Rejection(path, str(err))
     is_html = path.lower().endswith(HTML_SUFFIXES) or html.looks_like_html(decoded.text)
-    page = html.extract(decoded.text) if is_html else html.Page(blocks=[])
+    page = html.extract(decoded.text, load_markup(config.rules)) if is_html else html.Page(blocks=[])
     repaired = repair("\n".join(page.blocks) if is_html else decoded.text, html=is_html)
-    result = clean_lines(repaired.text.split("\n"), config, trim=not is_html, title=page.title)
+    lines = repaired.text.split("\n")
+    markup = is_html and page.labels is not None and len(page.labels) == len(lines)
+    result = clean_lines(lines, config, title=page.title, markup=page if markup else None)
     text = result.text
     count = words(text)
     if count < config.min_words:
@@ -80,12 +82,15 @@ def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
     return Document(document_id(data), text, config.source, created, meta)
 
 
-def clean_lines(lines: list[str], config: Config, trim: bool = True, title: str | None = None) -> CleanText:
+def clean_lines(lines: list[str], config: Config, title: str | None = None,
+                markup: html.Page | None = None) -> CleanText:
     """Pure text path: lines in; kept text, title, date and every removal (with its rule) out.
 
     A removal's `line` is its line in the input; `at` is the line of the output text it stood before.
 
-    A `title` known from elsewhere (the page's markup) is taken out of the text where a line repeats it."""
+    A `title` known from elsewhere (the page's markup) is taken out of the text where a line repeats it;
+    `markup`, for a page's lines, says per line what the markup told: furniture already labelled, share
+    of links, main content."""
     removed: list[Removal] = []
     created, created_source = None, None
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -96,7 +101,8 @@ def clean_lines(lines: list[str], config: Config, trim: bool = True, title: str 
             lines[first] = rest
             created_source = f"date prefix (line {first})"
     rules = load_rules(config.rules)
-    labels = classify(lines, rules, config.quality.prose_min_words, trim)
+    labels = classify(lines, rules, config.quality.prose_min_words, markup.linked, markup.main, markup.labels) \
+        if markup else classify(lines, rules, config.quality.prose_min_words)
     title_row = _title_row(lines, labels) if title is None else _repeated_title(lines, labels, title)
     title_source = f"headline above the body (line {title_row})" if title is None and title_row is not None else None
     title = title or (lines[title_row].strip() if title_row is not None else None)

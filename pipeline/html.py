@@ -14,26 +14,45 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Comment, Tag
 
 from pipeline import metadata
+from pipeline.boilerplate import Label
+from pipeline.rules import Markup
 
-DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "button", "select", "input", "textarea",
-             "object", "embed", "canvas")
-# Page furniture, dropped unless it holds most of the page's prose (ASP.NET pages wrap everything in a form).
-CHROME_TAGS = ("form", "nav", "aside", "menu", "dialog", "figure", "figcaption")
+# Never text of the page: dropped before anything is read, and not recorded as removed.
+CODE_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "head")
 BLOCK_TAGS = frozenset(("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
                         "td", "th", "tr", "table", "section", "article", "main", "header", "footer", "figure",
-                        "figcaption", "dd", "dt", "dl", "address", "details", "summary", "hr", "body"))
+                        "figcaption", "dd", "dt", "dl", "address", "details", "summary", "hr", "body", "nav",
+                        "aside", "form", "menu", "dialog"))
 PARAGRAPH_TAGS = ("p", "pre", "td", "blockquote")
-NEGATIVE = re.compile(
+# Never furniture, whatever their class says.
+CONTAINERS = ("html", "body", "article", "main")
+POSITIVE = re.compile(r"article|\bbody|content|entry|\bmain|\bpost|story|\btext|blog", re.IGNORECASE)
+NEGATIVE = re.compile(  # class and id words that lower an element's score as the main content
     r"comment|share|sharing|social|related|promo|newsletter|cookie|consent|sidebar|footer|breadcrumb|"
     r"\btags?\b|taglist|\bnav|menu|advert|\bads?\b|\bad-|sponsor|banner|subscri|signup|popup|modal|outbrain|"
     r"taboola|recommend|more-stories|trending|widget|masthead|toolbar|pagination|disclaimer|caption|gallery|"
     r"slideshow|credit|byline|author|dateline|timestamp|\bmeta\b|print|rating|login|paywall|popular|read-?more",
     re.IGNORECASE,
 )
-POSITIVE = re.compile(r"article|\bbody|content|entry|\bmain|\bpost|story|\btext|blog", re.IGNORECASE)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
+WHITESPACE = re.compile(r"\s+")
 TITLE_SUFFIX = re.compile(r"\s+[|–—:-]\s+[^|–—:-]{2,40}$")
+# A <br> inside a paragraph is a line break of the text unless it only wraps a sentence: the line before
+# it ends without punctuation and the next one goes on in lower case.
+LINE_END = re.compile(r"[.!?:;…\"”’»)\]]$")
+BREAK, PRE_BREAK = "\x00", "\x01"  # a <br>, and a line break inside <pre>
+REMOVED = "pipeline-removed"  # the element that stands where a piece of furniture was taken out
+LINKS = 0.5  # an element with this share of its text in links is a link list
+HIDDEN = Label("html-hidden", "hidden")
+# A paragraph of fewer characters does not count towards the main content's scores.
+MIN_PARAGRAPH_CHARS = 25
+# Scores of the main content: a paragraph's own, its class's and how far up its ancestors share it.
+CLASS_WEIGHT = 25.0
+ANCESTOR_SHARES = (1, 2, 3)
+# A sibling of the best element is part of the article when it scores this share of the best, or this much.
+SIBLING_SHARE = 0.2
+SIBLING_MIN = 10.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,9 @@ class Page:
     """What a page yields: its text blocks in order, and what its markup says about it."""
 
     blocks: list[str]
+    linked: list[float] | None = None  # per block, the share of its characters inside links
+    main: list[bool] | None = None  # per block, whether it lies in the element the markup's prose centres on
+    labels: list[Label | None] | None = None  # per block, the markup rule that took it out, if any
     title: str | None = None
     created: str | None = None
     language: str | None = None
@@ -54,22 +76,24 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or "<html" in head or "<body" in head
 
 
-def extract(markup: str) -> Page:
-    """Parse a page and return its main content's blocks and the page's metadata."""
+def extract(markup: str, rules: Markup) -> Page:
+    """Parse a page and return all its text blocks with what the markup says of each (furniture taken out
+    by a markup rule, links, main content), and the page's metadata."""
     soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)  # class="a b" stays one string: faster
     meta = _metadata(soup)
-    for tag in _tags(soup, DROP_TAGS):
+    for tag in _tags(soup, CODE_TAGS):
         tag.decompose()
     for node in [node for node in soup.descendants if isinstance(node, Comment)]:
         node.extract()
-    for tag in [tag for tag in _tags(soup) if _is_hidden(tag)]:
-        tag.decompose()
-    _drop_chrome(soup)
-    blocks = [line for root in _content_roots(soup) for line in _blocks(root)]
+    taken = _take_furniture(soup, rules)
+    roots = {id(root) for root in _content_roots(soup)}
+    blocks, linked, main, labels = _blocks(soup.body or soup, roots, taken)
     declared = meta.pop("body")
-    if declared and len(" ".join(blocks)) < len(declared) / 2:  # rendered by script: the markup's text is thin
+    kept = sum(len(line) for line, label in zip(blocks, labels, strict=True) if label is None)
+    if declared and kept < len(declared) / 2:  # rendered by script: the markup's text is thin
         blocks = [SPACE.sub(" ", line).strip() for line in declared.split("\n") if line.strip()]
-    return Page(blocks=blocks, **meta)
+        linked, main, labels = [0.0] * len(blocks), [True] * len(blocks), [None] * len(blocks)
+    return Page(blocks=blocks, linked=linked, main=main, labels=labels, **meta)
 
 
 def _tags(root: Tag, names: Container[str] | None = None) -> list[Tag]:
@@ -90,25 +114,41 @@ def _hints(tag: Tag) -> str:
     return f"{tag.get('class') or ''} {tag.get('id') or ''}"
 
 
-def _drop_chrome(soup: BeautifulSoup) -> None:
-    """Remove navigation, forms, asides, the page's header and footer, and elements whose class or id says
-    comments, sharing, related stories, promos or cookie banners (unless it also says article or content),
-    but never an element that holds most of the page's paragraph text."""
-    total = sum(len(p.get_text()) for p in _tags(soup, PARAGRAPH_TAGS)) or 1
+def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag]]:
+    """Take out hidden elements and those a markup rule names (outermost first), each replaced by a
+    placeholder that remembers which; never an element that holds most of the page's paragraph text."""
+    prose: dict[int, int] = {}
+    for paragraph in _tags(soup, PARAGRAPH_TAGS):
+        size = len(paragraph.get_text())
+        for ancestor in paragraph.parents:
+            prose[id(ancestor)] = prose.get(id(ancestor), 0) + size
+    most = prose.get(id(soup), 0) / 2
+    taken: list[tuple[Label, Tag]] = []
+    inside: set[int] = set()  # elements within one already taken out (document order: parents come first)
+    for tag in _tags(soup):
+        if id(tag.parent) in inside:
+            inside.add(id(tag))
+            continue
+        if tag.name in CONTAINERS or prose.get(id(tag), 0) > most:
+            continue
+        label = HIDDEN if _is_hidden(tag) else _furniture(tag, rules, prose.get(id(tag), 0))
+        if label is not None:
+            inside.add(id(tag))
+            placeholder = soup.new_tag(REMOVED, attrs={"data-n": str(len(taken))})
+            taken.append((label, tag.replace_with(placeholder)))
+    return taken
 
-    def chrome(tag: Tag) -> bool:
-        if tag.name in CHROME_TAGS:
-            return True
-        if tag.name in ("header", "footer"):
-            return not any(parent.name in ("article", "main") for parent in tag.parents)
-        if tag.name in ("html", "body", "article", "main"):
-            return False
-        hints = _hints(tag)
-        return bool(NEGATIVE.search(hints)) and not POSITIVE.search(hints)
 
-    for tag in [tag for tag in _tags(soup) if chrome(tag)]:
-        if not tag.decomposed and sum(len(p.get_text()) for p in _tags(tag, PARAGRAPH_TAGS)) <= total / 2:
-            tag.decompose()
+def _furniture(tag: Tag, rules: Markup, prose: int) -> Label | None:
+    """The label of the markup rule that names this element as page furniture, if one does."""
+    rule = rules.by_hint(_hints(tag))  # a hint says more than the element's name ("related", "comments")
+    if rule is not None and rule.weak and prose >= rules.weak_max_prose and _link_density(tag) < LINKS:
+        rule = None
+    if rule is None:
+        rule = rules.by_tag(tag.name)
+        if rule is not None and rule.unless_inside and any(p.name in rule.unless_inside for p in tag.parents):
+            rule = None
+    return Label(rule.name, rule.cls) if rule is not None else None
 
 
 def _content_roots(soup: BeautifulSoup) -> list[Tag]:
@@ -159,7 +199,7 @@ def _own_text(tag: Tag) -> str:
 
 def _class_weight(tag: Tag) -> float:
     hints = _hints(tag)
-    return (25.0 if POSITIVE.search(hints) else 0.0) - (25.0 if NEGATIVE.search(hints) else 0.0)
+    return (CLASS_WEIGHT if POSITIVE.search(hints) else 0.0) - (CLASS_WEIGHT if NEGATIVE.search(hints) else 0.0)
 
 
 def _link_density(tag: Tag) -> float:
@@ -175,19 +215,73 @@ def _prose_sibling(tag: Tag) -> bool:
     return (len(text) > 80 and _link_density(tag) < 0.25) or (0 < len(text) <= 80 and text.endswith("."))
 
 
-def _blocks(root: Tag) -> list[str]:
-    """One line of text per block element, in document order."""
+def _blocks(root: Tag, roots: set[int], taken: list[tuple[Label, Tag]]
+            ) -> tuple[list[str], list[float], list[bool], list[Label | None]]:
+    """One line of text per block element, in document order, whitespace inside a block collapsed (a line
+    break in the page source is not a paragraph; in <pre> it is), with each line's share of characters in
+    links, whether it lies in the main content, and the label of the furniture it was taken out with.
+    An explicit stack: a page nested ten thousand deep must not overflow."""
+    lines: list[str] = []
+    linked: list[float] = []
+    main: list[bool] = []
+    labels: list[Label | None] = []
     parts: list[str] = []
-    for node in root.descendants:
-        if isinstance(node, Tag):
-            if node.name in BLOCK_TAGS or node.name == "br":
-                parts.append("\n")
-        elif isinstance(node, str) and not isinstance(node, Comment):
-            parts.append(str(node))
-            if node.next_sibling is None and isinstance(node.parent, Tag) and node.parent.name in BLOCK_TAGS:
-                parts.append("\n")
-    lines = (SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
-    return [line for line in lines if line]
+    state = {"links": 0, "main": False}
+
+    def flush() -> None:
+        for hard in "".join(parts).split(PRE_BREAK):
+            for line in _reflow(WHITESPACE.sub(" ", hard).split(BREAK)):
+                lines.append(line)
+                linked.append(min(1.0, state["links"] / max(1, len(line))))
+                main.append(bool(state["main"]))
+                labels.append(None)
+        parts.clear()
+        state["links"], state["main"] = 0, False
+
+    stack: list[tuple[object, bool, bool, bool]] = [(root, False, False, id(root) in roots)]
+    while stack:
+        node, in_link, in_pre, in_root = stack.pop()
+        if node is None:  # the end of a block element
+            flush()
+        elif isinstance(node, Tag):
+            if node.name == REMOVED:
+                flush()
+                label, element = taken[int(node["data-n"])]
+                removed = _blocks(element, set(), [])[0]
+                lines.extend(removed)
+                linked.extend([0.0] * len(removed))
+                main.extend([False] * len(removed))
+                labels.extend([label] * len(removed))
+                continue
+            if node.name == "br":
+                parts.append(PRE_BREAK if in_pre else BREAK)
+            elif node.name in BLOCK_TAGS:
+                flush()
+                stack.append((None, False, False, False))
+            link, pre, inside = in_link or node.name == "a", in_pre or node.name == "pre", in_root or id(node) in roots
+            stack.extend((child, link, pre, inside) for child in reversed(node.contents))
+        elif not isinstance(node, Comment):
+            state["main"] = state["main"] or in_root
+            text = str(node)
+            parts.append(text.replace("\n", PRE_BREAK) if in_pre else text)
+            if in_link:
+                state["links"] += len(text.strip())
+    flush()
+    return lines, linked, main, labels
+
+
+def _reflow(pieces: list[str]) -> list[str]:
+    """The lines of a block split at its <br>s, a piece joined to the one before when the break only
+    wrapped a sentence (no punctuation before it, lower case after it)."""
+    lines: list[str] = []
+    for piece in (piece.strip() for piece in pieces):
+        if not piece:
+            continue
+        if lines and piece[0].islower() and not LINE_END.search(lines[-1]):
+            lines[-1] = f"{lines[-1]} {piece}"
+        else:
+            lines.append(piece)
+    return lines
 
 
 def _metadata(soup: BeautifulSoup) -> dict:

@@ -98,3 +98,59 @@ def _match_key(key: str, count: int, rules: Rules) -> Rule | None:
     if either is not None and either.search(key) is None:
         return None
     return next((rule for rule in fit if rule.pattern.search(key)), None)
+
+
+@dataclass(frozen=True)
+class MarkupRule:
+    """One named markup rule from rules.toml: HTML elements that are page furniture, by name or by a hint
+    in their class or id."""
+
+    name: str
+    cls: str
+    description: str
+    tags: frozenset[str]
+    hints: re.Pattern | None
+    unless_inside: frozenset[str]
+    weak: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Markup:
+    """The markup rules of a file, what names content (and so overrides a hint), and the prose a weak
+    hint's element may hold and still go."""
+
+    rules: tuple[MarkupRule, ...]
+    content_hints: re.Pattern
+    weak_max_prose: int
+
+    def by_tag(self, name: str) -> MarkupRule | None:
+        return next((rule for rule in self.rules if name in rule.tags), None)
+
+    def by_hint(self, hints: str) -> MarkupRule | None:
+        """The first hint rule matching an element's class and id, unless they also name content."""
+        if not hints.strip() or self.content_hints.search(hints):
+            return None
+        return next((rule for rule in self.rules if rule.hints is not None and rule.hints.search(hints)), None)
+
+
+@cache
+def load_markup(path: str) -> Markup:
+    """The [[markup]] rules of the rules file; raises ValueError naming the bad rule."""
+    data = tomllib.loads(Path(path).read_text())
+    rules = []
+    for entry in data.get("markup", []):
+        try:
+            hints = re.compile("|".join(f"(?:{p})" for p in entry["hints"]), re.IGNORECASE) \
+                if entry.get("hints") else None
+            if hints is None and not entry.get("tags"):
+                raise ValueError("a markup rule needs tags or hints")
+            rules.append(MarkupRule(entry["name"], entry["class"], entry["description"],
+                                    frozenset(entry.get("tags", ())), hints,
+                                    frozenset(entry.get("unless_inside", ())), bool(entry.get("weak", False))))
+        except (KeyError, re.error, ValueError) as err:
+            raise ValueError(f"markup rule {entry.get('name', '?')!r} in {path}: {err}") from err
+    try:
+        content = re.compile(data.get("content_hints", "(?!)"), re.IGNORECASE)
+    except re.error as err:
+        raise ValueError(f"content_hints in {path}: {err}") from err
+    return Markup(tuple(rules), content, int(data.get("weak_max_prose", 0)))

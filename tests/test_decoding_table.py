@@ -9,8 +9,12 @@ from pathlib import Path
 import ftfy.bad_codecs  # noqa: F401  registers sloppy-windows-1252
 import pytest
 
+from pipeline.config import RULES
 from pipeline.decode import NotText, decode
 from pipeline.repair import repair
+from pipeline.rules import load_markup
+
+MARKUP = load_markup(str(RULES))
 
 CASES = json.loads((Path(__file__).parent / "data" / "decoding.json").read_text())
 BOMS = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
@@ -82,7 +86,8 @@ def test_seeds_are_left_intact(seed_bytes):
 def test_html_entities_are_unescaped_once_in_html():
     from pipeline.html import extract
 
-    page = extract("<html><body><article><p>Write &amp;lt;b&amp;gt; to get bold.</p></article></body></html>")
+    page = extract("<html><body><article><p>Write &amp;lt;b&amp;gt; to get bold.</p></article></body></html>",
+                   MARKUP)
     assert page.blocks == ["Write &lt;b&gt; to get bold."]
     assert repair(page.blocks[0], html=True).text == "Write &lt;b&gt; to get bold."
 

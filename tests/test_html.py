@@ -7,9 +7,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.clean import clean
+from pipeline.config import RULES
 from pipeline.documents import Document, Rejection
-from pipeline.html import extract, looks_like_html
+from pipeline.html import HIDDEN, extract, looks_like_html
+from pipeline.rules import load_markup
 from tests.conftest import kept
+
+MARKUP = load_markup(str(RULES))
 
 PAGES = Path(__file__).parent / "data" / "html"
 
@@ -53,7 +57,8 @@ def test_semantic_page_metadata(config):
     assert document.metadata["language"] == "en-GB"
     assert document.metadata["url"] == "https://courier.example/news/bridge-reopens"
     assert not document.text.startswith("Bridge reopens")
-    assert {"rule": "title", "class": "metadata"}.items() <= document.metadata["removed"][0].items()
+    titles = [entry for entry in document.metadata["removed"] if entry["rule"] == "title"]
+    assert len(titles) == 1 and titles[0]["class"] == "metadata"
 
 
 def test_json_ld_headline_and_date(config):
@@ -63,27 +68,33 @@ def test_json_ld_headline_and_date(config):
 
 
 def test_title_falls_back_to_title_tag_without_site_suffix():
-    page = extract("<html><head><title>Storm closes schools – Daily Planet</title></head><body><p>x</p></body></html>")
+    page = extract("<html><head><title>Storm closes schools – Daily Planet</title></head><body><p>x</p></body></html>",
+                   MARKUP)
     assert page.title == "Storm closes schools"
 
 
 def test_time_element_gives_the_date():
     page = extract('<html><body><article><time datetime="2021-09-30T12:00">Sept 30</time><p>Text.</p></article>'
-                   "</body></html>")
+                   "</body></html>", MARKUP)
     assert page.created == "2021-09-30"
 
 
-def test_hidden_elements_and_comments_are_skipped():
+def test_hidden_elements_are_taken_out_and_labelled_and_comments_skipped():
     page = extract('<html><body><article><p>Visible paragraph of the article text here.</p>'
                    '<p hidden>Hidden one</p><p style="display: none">Also hidden</p>'
-                   '<div aria-hidden="true">Screen readers skip this</div><!-- a comment --></article></body></html>')
-    assert page.blocks == ["Visible paragraph of the article text here."]
+                   '<div aria-hidden="true">Screen readers skip this</div><!-- a comment --></article></body></html>',
+                   MARKUP)
+    shown = [block for block, label in zip(page.blocks, page.labels, strict=True) if label is None]
+    hidden = [block for block, label in zip(page.blocks, page.labels, strict=True) if label == HIDDEN]
+    assert shown == ["Visible paragraph of the article text here."]
+    assert hidden == ["Hidden one", "Also hidden", "Screen readers skip this"]
+    assert not any("comment" in block for block in page.blocks)
 
 
 def test_script_rendered_page_falls_back_to_json_ld_article_body():
     body = "First paragraph of the story, long enough to count.\\nSecond paragraph with more detail on it."
     page = extract('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
-                   f'"articleBody": "{body}"}}</script></head><body><div id="app"></div></body></html>')
+                   f'"articleBody": "{body}"}}</script></head><body><div id="app"></div></body></html>', MARKUP)
     assert page.blocks == ["First paragraph of the story, long enough to count.",
                            "Second paragraph with more detail on it."]
 
@@ -130,3 +141,62 @@ def test_sniffing():
     assert looks_like_html("<!DOCTYPE html><html>")
     assert looks_like_html("  <html lang='en'>")
     assert not looks_like_html("Plain text about <b> tags in prose.")
+
+
+FURNISHED = """<!doctype html><html lang="en"><head><title>Harbour wall to be rebuilt | Coast News</title></head><body>
+<header><div class="brand">Coast News</div><p>Your local paper since 1901</p></header>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<main><article><h1>Harbour wall to be rebuilt</h1>
+<p>The council voted on Tuesday to rebuild the harbour wall that storms breached twice last winter, at a cost
+of four million pounds spread over three years.</p>
+<p>Fishermen said the damaged wall had left their boats exposed, and several had moved their moorings to the
+next town while they waited for a decision.</p>
+<p>Work is expected to begin in the spring, once the engineers have finished surveying the foundations.</p>
+</article>
+<aside class="related-stories"><h2>Related</h2><ul><li><a href="/a">Storm damages pier</a></li>
+<li><a href="/b">Ferry timetable changes for winter</a></li></ul></aside>
+<section id="comments"><h2>3 comments</h2><div class="comment"><p>About time the council did something about
+this, the wall has been crumbling for years and everyone knew it.</p></div></section>
+</main>
+<footer><p>© 2025 Coast News. All rights reserved.</p><a href="/privacy">Privacy</a></footer>
+</body></html>"""
+
+
+def test_every_removed_html_block_is_recorded_with_its_rule_and_class(config):
+    document = kept(clean("furnished.html", FURNISHED.encode(), config))
+    removed = {entry["text"]: (entry["rule"], entry["class"]) for entry in document.metadata["removed"]}
+    assert removed["Coast News"] == ("html-header", "header")
+    assert removed["Your local paper since 1901"] == ("html-header", "header")
+    assert removed["Home"] == removed["Sport"] == ("html-nav", "navigation")
+    assert removed["Storm damages pier"] == ("hint-related", "related")
+    assert removed["3 comments"] == ("hint-comments", "comments")
+    assert removed["© 2025 Coast News. All rights reserved."] == ("html-footer", "footer")
+    assert removed["Privacy"] == ("html-footer", "footer")
+    assert document.text.startswith("The council voted on Tuesday to rebuild the harbour wall")
+    assert document.text.endswith("surveying the foundations.")
+    comment = next(text for text in removed if text.startswith("About time"))
+    assert removed[comment] == ("hint-comments", "comments")
+    # nothing of the page is lost without a record: every line is kept or removed
+    page = extract(FURNISHED, MARKUP)
+    recorded = [entry["text"] for entry in document.metadata["removed"]]
+    assert sorted(page.blocks) == sorted([*document.text.split("\n"), *recorded])
+
+
+def test_a_paragraph_wrapped_with_line_breaks_is_one_line():
+    page = extract("<html><body><article><p>The mayor said the new bridge\nwould open in May,<br>after\n"
+                   "two years of work.</p><p>Name<br>Street 1<br>Town</p><pre>a\n b</pre></article></body></html>",
+                   MARKUP)
+    assert page.blocks == ["The mayor said the new bridge would open in May, after two years of work.",
+                           "Name", "Street 1", "Town", "a", "b"]
+
+
+def test_an_element_page_builders_call_a_widget_is_kept_when_it_holds_prose(config):
+    paragraph = ("The new library opens its doors on Saturday with a reading room, a children's corner and a "
+                 "café run by volunteers from the neighbourhood association. ")
+    markup = (f'<html><body><div class="site"><div class="elementor-widget"><p>{paragraph * 3}</p>'
+              f'<p>{paragraph * 2}</p></div><div class="sidebar-widget"><a href="/x">Archives</a></div>'
+              "</div></body></html>")
+    document = kept(clean("widget.html", markup.encode(), config))
+    assert document.text.startswith("The new library opens its doors")
+    assert {"text": "Archives", "rule": "hint-sidebar"}.items() <= next(
+        entry for entry in document.metadata["removed"] if entry["text"] == "Archives").items()

@@ -32,6 +32,8 @@ STORY_PERIOD = 5
 MIN_BODY_WORDS = 40
 # The markup's main content is trusted when it holds this share of the prose words of the page's best run.
 ROOT_SHARE = 0.5
+# ... or when it holds this many paragraphs and more prose than runs on outside it.
+ROOT_PARAGRAPHS = 3
 # A line with this share of its characters in links is a link; LINK_RUN of them in a row are a link list.
 LINK_LINE = 0.8
 LINK_RUN = 3
@@ -96,7 +98,7 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: l
     `preset`, labels the markup already gave (page furniture)."""
     labels: list[Label | None] = list(preset) if preset else [None] * len(lines)
     prose = [is_prose(line, prose_min_words) for line in lines]
-    main = _markup_content(lines, labels, prose, main, prose_min_words)
+    main = _markup_content(lines, labels, prose, main, linked, prose_min_words)
     if linked is not None:
         _mark_link_lists(lines, labels, prose, linked, main)
     cuts: list[tuple[int, Rule]] = []
@@ -141,15 +143,39 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: l
 
 
 def _markup_content(lines: list[str], labels: list[Label | None], prose: list[bool], main: list[bool] | None,
-                    prose_min_words: int) -> list[bool] | None:
-    """The lines of the markup's main content, when it holds most of the page's best run of prose; else None
-    and the run of prose decides (the markup's choice was one fragment of an article spread wider)."""
+                    linked: list[float] | None, prose_min_words: int) -> list[bool] | None:
+    """The lines of the markup's main content when it is the article: it holds most of the page's best run
+    of prose, or it holds an article's paragraphs and what the run adds outside it is prose standing one
+    paragraph at a time (teasers, comments). Else None, and the run of prose decides: the markup's choice
+    was one fragment of an article spread wider."""
     if main is None or not any(main):
         return None
     start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
+    rows = [row for row in range(len(lines)) if lines[row].strip()]
+    inside = sum(words(lines[row]) for row in rows if prose[row] and main[row])
     block = sum(words(lines[row]) for row in range(start, end) if prose[row])
-    inside = sum(words(line) for line, p, m in zip(lines, prose, main, strict=True) if p and m)
-    return main if inside >= ROOT_SHARE * block else None
+    if inside >= ROOT_SHARE * block:
+        return main
+    paragraphs = sum(1 for row in rows if prose[row] and main[row])
+    outside = sum(words(lines[row]) for rank, row in enumerate(rows) if prose[row] and not main[row]
+                  and start <= row < end and _runs_on(rows, rank, lines, labels, prose, linked))
+    return main if paragraphs >= ROOT_PARAGRAPHS and outside < inside else None
+
+
+def _runs_on(rows: list[int], rank: int, lines: list[str], labels: list[Label | None], prose: list[bool],
+             linked: list[float] | None) -> bool:
+    """The rank-th non-blank line is prose with more prose before or after it, across subheadings: an
+    article's paragraph, not a teaser or comment standing alone between links, bylines and dates."""
+    for step in (-1, 1):
+        other = rank + step
+        while 0 <= other < len(rows):
+            row = rows[other]
+            if prose[row]:
+                return labels[row] is None
+            if labels[row] is not None or (linked is not None and linked[row] >= LINK_LINE):
+                break
+            other += step
+    return False
 
 
 def _mark_link_lists(lines: list[str], labels: list[Label | None], prose: list[bool], linked: list[float],

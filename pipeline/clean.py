@@ -63,11 +63,15 @@ def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
                 if is_prose(line, config.quality.prose_min_words))
     if prose < config.quality.min_prose_share * count:
         return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose")
+    created, created_source = metadata.choose_date(page.published, page.modified, metadata.shown_dates(lines),
+                                                   (result.created, result.created_source))
+    if created is None and is_html and (created := html.searched_date(decoded.text, page.url)):
+        created_source = "htmldate's search of the page"
     meta = {
         "path": path,
         "title": page.title or result.title,
         "title_source": page.title_source or result.title_source,
-        "created_source": page.created_source or result.created_source,
+        "created_source": created_source,
         "format": "html" if is_html else "text",
         "encoding": decoded.encoding,
         "repairs": list(decoded.notes) + list(repaired.steps),
@@ -78,7 +82,6 @@ def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
         meta["language"] = page.language
     if page.url:
         meta["url"] = page.url
-    created = page.created or result.created
     return Document(document_id(data), text, config.source, created, meta)
 
 

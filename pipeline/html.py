@@ -6,11 +6,13 @@ elements are dropped before any text is taken. Nothing is ever fetched.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import htmldate
 from bs4 import BeautifulSoup, Comment, Tag
 
 from pipeline import metadata
@@ -37,7 +39,7 @@ NEGATIVE = re.compile(  # class and id words that lower an element's score as th
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 WHITESPACE = re.compile(r"\s+")
-TITLE_SUFFIX = re.compile(r"\s+[|–—:-]\s+[^|–—:-]{2,40}$")
+TITLE_SUFFIX = re.compile(r"\s+[|–—:•·-]\s+[^|–—:•·-]{2,60}$")
 # A <br> inside a paragraph is a line break of the text unless it only wraps a sentence: the line before
 # it ends without punctuation and the next one goes on in lower case.
 LINE_END = re.compile(r"[.!?:;…\"”’»)\]]$")
@@ -64,11 +66,11 @@ class Page:
     main: list[bool] | None = None  # per block, whether it lies in the element the markup's prose centres on
     labels: list[Label | None] | None = None  # per block, the markup rule that took it out, if any
     title: str | None = None
-    created: str | None = None
     language: str | None = None
     url: str | None = None
     title_source: str | None = None
-    created_source: str | None = None
+    published: list[tuple[str, str]] = field(default_factory=list)  # (where the markup says so, ISO date)
+    modified: list[tuple[str, str]] = field(default_factory=list)
 
 
 def looks_like_html(text: str) -> bool:
@@ -284,42 +286,83 @@ def _reflow(pieces: list[str]) -> list[str]:
     return lines
 
 
+# Where a page's markup states when it was published, and when it was last changed, best first.
+PUBLISHED = (("JSON-LD datePublished", "ld:datePublished"), ("article:published_time", "article:published_time"),
+             ("itemprop datePublished", "datePublished"), ("<meta name=date>", "date"), ("DC.date", "DC.date"),
+             ("DC.date.issued", "DC.date.issued"), ("dcterms.created", "dcterms.created"), ("pubdate", "pubdate"),
+             ("publish-date", "publish-date"), ("sailthru.date", "sailthru.date"))
+MODIFIED = (("JSON-LD dateModified", "ld:dateModified"), ("article:modified_time", "article:modified_time"),
+            ("og:updated_time", "og:updated_time"), ("itemprop dateModified", "dateModified"),
+            ("dcterms.modified", "dcterms.modified"))
+EARLIEST, LATEST = "1995-01-01", "2099-12-31"
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[^\d])")
+
+
 def _metadata(soup: BeautifulSoup) -> dict:
-    """Title, date, language and canonical URL from JSON-LD, Open Graph, <time>, <h1> and <title>."""
+    """Title, dates, language and canonical URL from JSON-LD, <meta>, <time>, <h1>, <title> and the URL."""
     tags = _tags(soup)
     first: dict[str, Tag] = {}  # the first tag of each name, as soup.find would return
     for tag in tags:
         first.setdefault(tag.name, tag)
     ld, metas = _json_ld(tags), _meta_index(tags)
-    h1, page_title = first.get("h1"), first["title"].string if "title" in first else None
-    titles = (("JSON-LD headline", ld.get("headline")), ("og:title", metas.get("og:title")),
-              ("<h1>", h1.get_text(" ", strip=True) if h1 else None),
-              ("<title>", TITLE_SUFFIX.sub("", page_title.strip()) if page_title else None))
-    title_source, title = next(((name, value) for name, value in titles if isinstance(value, str) and value.strip()),
-                               (None, None))
-    created, created_source = None, None
-    for name, raw in (("JSON-LD datePublished", ld.get("datePublished")),
-                      ("article:published_time", metas.get("article:published_time")),
-                      ("<time datetime>", next((tag["datetime"] for tag in tags
-                                                if tag.name == "time" and tag.has_attr("datetime")), None))):
-        created = metadata.find_date(str(raw)) if raw else None
-        if created:
-            created_source = name
-            break
-    language = first["html"].get("lang") if "html" in first else None
+    metas.update({f"ld:{key}": value for key, value in ld.items() if isinstance(value, str)})
+    title_source, title = _title(tags, metas, first["title"].string if "title" in first else None)
+    times = [tag["datetime"] for tag in tags if tag.name == "time" and isinstance(tag.get("datetime"), str)]
     url = next((tag.get("href") for tag in tags
-                if tag.name == "link" and "canonical" in str(tag.get("rel")).split()), None)
+                if tag.name == "link" and "canonical" in str(tag.get("rel")).split()), None) or metas.get("og:url")
+    published = _dates(PUBLISHED, metas) + [("<time datetime>", d) for d in map(metadata.find_date, times[:1]) if d]
+    if url and (match := URL_DATE.search(url)):
+        published += [("the URL", d) for d in [metadata.valid_date(*map(int, match.groups()))] if d]
+    language = first["html"].get("lang") if "html" in first else None
     body = ld.get("articleBody")
-    return {"title": SPACE.sub(" ", title).strip() if title else None, "title_source": title_source,
-            "created": created, "created_source": created_source, "language": language or None,
-            "url": url or None, "body": body if isinstance(body, str) else None}
+    return {"title": title, "title_source": title_source, "published": published, "modified": _dates(MODIFIED, metas),
+            "language": language or None, "url": url or None, "body": body if isinstance(body, str) else None}
+
+
+def searched_date(markup: str, url: str | None) -> str | None:
+    """htmldate's search of the whole page for its original date, for pages whose markup and text
+    state none plainly. Bounded by fixed dates, so the answer does not change with the day it runs."""
+    try:
+        return htmldate.find_date(markup, url=url, original_date=True, min_date=EARLIEST, max_date=LATEST)
+    except (ValueError, TypeError, LookupError):  # a page htmldate cannot read has no date
+        return None
+
+
+def _title(tags: list[Tag], metas: dict[str, str], page_title: str | None) -> tuple[str | None, str | None]:
+    """The headline: an <h1> that a declared title begins with, or that begins with one (the first <h1> is
+    often the site's name, which declared titles end with), else the first <h1>, else the declared titles
+    without a site-name suffix."""
+    declared = [("JSON-LD headline", metas.get("ld:headline")), ("og:title", metas.get("og:title")),
+                ("<title>", page_title)]
+    declared = [(name, _plain(value)) for name, value in declared if isinstance(value, str) and value.strip()]
+    known = [value.casefold() for _, value in declared] + [TITLE_SUFFIX.sub("", v).casefold() for _, v in declared]
+    headings = [_plain(tag.get_text(" ", strip=True)) for tag in tags if tag.name == "h1"]
+    headings = [heading for heading in headings if heading]
+    for heading in headings:
+        folded = heading.casefold()
+        if len(folded.split()) >= 2 and any(other.startswith(folded) or folded.startswith(other) for other in known):
+            return "<h1>", heading
+    if headings:
+        return "<h1>", headings[0]
+    return next(((name, TITLE_SUFFIX.sub("", value)) for name, value in declared), (None, None))
+
+
+def _plain(text: str) -> str:
+    """Entities a page escaped twice unescaped, and white space collapsed."""
+    return WHITESPACE.sub(" ", html.unescape(text) if "&" in text else text).strip()
+
+
+def _dates(sources: tuple[tuple[str, str], ...], metas: dict[str, str]) -> list[tuple[str, str]]:
+    """(source, ISO date) for each of `sources` the page states a valid date in."""
+    found = ((name, metadata.find_date(metas[key])) for name, key in sources if metas.get(key))
+    return [(name, iso) for name, iso in found if iso]
 
 
 def _meta_index(tags: list[Tag]) -> dict[str, str]:
-    """<meta property|name=... content=...> of the page, first one of each name, in one pass."""
+    """<meta property|name|itemprop=... content=...> of the page, first one of each name, in one pass."""
     index: dict[str, str] = {}
     for tag in (tag for tag in tags if tag.name == "meta"):
-        key, content = tag.get("property") or tag.get("name"), tag.get("content")
+        key, content = tag.get("property") or tag.get("name") or tag.get("itemprop"), tag.get("content")
         if isinstance(key, str) and isinstance(content, str):
             index.setdefault(key, content)
     return index

@@ -45,9 +45,12 @@ WORD = re.compile(r"\w+")
 DIGIT = re.compile(r"\d")
 YEAR = re.compile(r"\d{4}")  # every full date and month-and-year form holds one: lines without need no search
 HEADLINE_END = re.compile(r"[.,;:]$")
+UPDATED = re.compile(r"updated|modified|revised|reviewed|aktualisiert|geändert|mis à jour|modifié|actualizado|"
+                     r"modificado|aggiornat|bijgewerkt|обновлено|изменено|güncellen|zaktualizowano", re.IGNORECASE)
 
 
-def _valid(year: int, month: int, day: int) -> str | None:
+def valid_date(year: int, month: int, day: int) -> str | None:
+    """The ISO form of a calendar date, or None when there is no such day."""
     try:
         return date(year, month, day).isoformat()
     except ValueError:
@@ -64,7 +67,7 @@ def find_date(text: str) -> str | None:
             parts = dict(zip(order, match.groups(), strict=True))
             month = parts["m"]
             month_number = int(month) if month.isdigit() else MONTHS.get(month.lower().rstrip("."), 0)
-            iso = _valid(int(parts["y"]), month_number, int(parts["d"]))
+            iso = valid_date(int(parts["y"]), month_number, int(parts["d"]))
             if iso:
                 found.append((match.start(), iso))
                 break
@@ -92,7 +95,7 @@ def is_date_line(text: str) -> bool:
 def split_date_prefix(line: str) -> tuple[str, str | None, str]:
     """Split a leading `date 2025-07-10` field off a line: (prefix, ISO date or None, rest)."""
     match = DATE_PREFIX.match(line)
-    if not match or not _valid(*map(int, match.group(1).split("-"))):
+    if not match or not valid_date(*map(int, match.group(1).split("-"))):
         return "", None, line
     return match.group(0), match.group(1), line[match.end():]
 
@@ -102,3 +105,28 @@ def is_headline(line: str) -> bool:
     text = line.strip()
     count = len(WORD.findall(text))
     return 3 <= count <= 25 and not HEADLINE_END.search(text) and text != text.lower()
+
+
+def shown_dates(lines: list[str], max_words: int = 20) -> set[str]:
+    """The full dates a page's short lines (bylines, datelines) show a reader as its date: not those
+    marked as an update ("Updated June 18, 2025")."""
+    shown = set()
+    for row, line in enumerate(lines):
+        if len(WORD.findall(line)) <= max_words and (iso := find_date(line)):
+            label = lines[row - 1] if row and len(WORD.findall(lines[row - 1])) <= 3 else ""  # "Updated:" above it
+            if not UPDATED.search(line) and not UPDATED.search(label):
+                shown.add(iso)
+    return shown
+
+
+def choose_date(published: list[tuple[str, str]], modified: list[tuple[str, str]], shown: set[str],
+                dateline: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    """The date a page is presented with, and where it came from: the first date its markup states
+    (publication before modification) that the page also shows its readers; else the markup's first
+    publication date; else a date line of the text (`dateline`: date and where)."""
+    for name, iso in [*published, *modified]:
+        if iso in shown:
+            return iso, f"{name}, shown on the page"
+    if published:
+        return published[0][1], published[0][0]
+    return dateline

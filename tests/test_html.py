@@ -76,7 +76,38 @@ def test_title_falls_back_to_title_tag_without_site_suffix():
 def test_time_element_gives_the_date():
     page = extract('<html><body><article><time datetime="2021-09-30T12:00">Sept 30</time><p>Text.</p></article>'
                    "</body></html>", MARKUP)
-    assert page.created == "2021-09-30"
+    assert page.published == [("<time datetime>", "2021-09-30")]
+
+
+def test_the_date_a_page_shows_wins_over_one_it_only_declares(config):
+    body = "".join(f"<p>{'The river rose above its banks for the third time this year, officials said. ' * 3}</p>"
+                   for _ in range(3))
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Flood", '
+            '"datePublished": "2024-01-05", "dateModified": "2024-03-09"}</script>')
+    shows = f"<html><head>{head}</head><body><article><h1>Flood</h1><p>March 9, 2024</p>{body}</article></body></html>"
+    assert kept(clean("a.html", shows.encode(), config)).created == "2024-03-09"
+    updated = shows.replace("<p>March 9, 2024</p>", "<p>Updated March 9, 2024</p>")
+    assert kept(clean("b.html", updated.encode(), config)).created == "2024-01-05"  # an update is not the date
+    silent = shows.replace("<p>March 9, 2024</p>", "")
+    document = kept(clean("c.html", silent.encode(), config))
+    assert (document.created, document.metadata["created_source"]) == ("2024-01-05", "JSON-LD datePublished")
+
+
+def test_a_date_in_the_url_or_a_dublin_core_meta_is_found(config):
+    body = f"<p>{'The council met on Monday and agreed to repair the bridge before winter comes. ' * 4}</p>"
+    url = ('<html><head><link rel="canonical" href="https://news.example/2023/07/14/bridge-repair/"></head>'
+           f"<body><article>{body}</article></body></html>")
+    assert kept(clean("u.html", url.encode(), config)).created == "2023-07-14"
+    dc = f'<html><head><meta name="DC.date" content="2022-11-30"></head><body><article>{body}</article></body></html>'
+    assert kept(clean("d.html", dc.encode(), config)).created == "2022-11-30"
+
+
+def test_the_title_is_the_heading_the_declared_titles_agree_with():
+    page = extract("<html><head><title>Bridge reopens after repairs | Daily Courier</title>"
+                   '<meta property="og:title" content="Bridge reopens after repairs &amp;#8211; Courier"></head>'
+                   "<body><h1>Daily Courier</h1><article><h1>Bridge reopens after repairs</h1></article></body></html>",
+                   MARKUP)
+    assert (page.title, page.title_source) == ("Bridge reopens after repairs", "<h1>")
 
 
 def test_hidden_elements_are_taken_out_and_labelled_and_comments_skipped():

@@ -16,7 +16,7 @@ from pipeline.decode import NotText, decode
 from pipeline.documents import Document, Rejection, Removal
 from pipeline.repair import repair
 from pipeline.rules import load_markup, load_rules
-from pipeline.text import is_prose, words
+from pipeline.text import is_prose, reflow, words
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # A title known from the markup is looked for among this many leading lines of the text.
@@ -103,11 +103,15 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
             removed.append(Removal(first, "date-prefix", "byline", prefix.strip(), 0))
             lines[first] = rest
             created_source = f"date prefix (line {first})"
+    origin = list(range(len(lines)))
+    if markup is None:  # a page's blocks are paragraphs already; a scrape's text nodes may not be
+        lines, origin = reflow(lines)
     rules = load_rules(config.rules)
     labels = classify(lines, rules, config.quality.prose_min_words, markup.linked, markup.main, markup.labels) \
         if markup else classify(lines, rules, config.quality.prose_min_words)
     title_row = _title_row(lines, labels) if title is None else _repeated_title(lines, labels, title)
-    title_source = f"headline above the body (line {title_row})" if title is None and title_row is not None else None
+    title_source = f"headline above the body (line {origin[title_row]})" \
+        if title is None and title_row is not None else None
     title = title or (lines[title_row].strip() if title_row is not None else None)
     if title_row is not None:
         labels[title_row] = Label("title", "metadata")
@@ -117,10 +121,10 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
             if line.strip() or (kept and kept[-1]):
                 kept.append(line.strip())
             continue
-        removed.append(Removal(index, label.rule, label.cls, line.strip(), len(kept)))
+        removed.append(Removal(origin[index], label.rule, label.cls, line.strip(), len(kept)))
         if created is None and label.cls == "byline":
             created = metadata.find_date(line)
-            created_source = f"{label.rule} (line {index})" if created else None
+            created_source = f"{label.rule} (line {origin[index]})" if created else None
     while kept and not kept[-1]:
         kept.pop()
     return CleanText("\n".join(kept), title, created, removed, title_source, created_source)

@@ -55,3 +55,48 @@ def line_scripts(line: str) -> dict[str, int]:
 def dominant(counts: dict[str, int]) -> str | None:
     """The script with the most letters, or None when there are none."""
     return max(counts, key=counts.__getitem__) if counts and max(counts.values()) else None
+
+
+OPENING = tuple("([{“‘«„‚-–—/")
+CLOSING = tuple(",.;:!?)]}»”’%…")
+# A short piece after a longer line that stops mid-sentence is the rest of it (an inline link, an emphasis).
+PIECE_WORDS = 3
+
+
+def reflow(lines: list[str]) -> tuple[list[str], list[int]]:
+    """Paragraphs a scrape broke into pieces (one line per text node: "We announced a public beta of",
+    "Debusine", "repositories", "recently (") joined again, and for each resulting line the input line
+    it starts at. Pieces join where a line stops mid-sentence and the next goes on (lower case, closing
+    punctuation, or a short piece after a lower-case word); a join stands only if its paragraph ends like
+    a sentence, so menus and lists stay apart."""
+    out: list[str] = []
+    origin: list[int] = []
+    group: list[int] = []
+
+    def close() -> None:
+        joined = " ".join(lines[row].strip() for row in group)
+        if len(group) > 1 and not (is_sentence(joined) or joined.endswith(":")):
+            out.extend(lines[row] for row in group)
+            origin.extend(group)
+        elif group:
+            out.append(joined if len(group) > 1 else lines[group[0]])
+            origin.append(group[0])
+        group.clear()
+
+    for row, line in enumerate(lines):
+        text = line.strip()
+        if group and text and _continues(" ".join(lines[r].strip() for r in group[-1:]), text):
+            group.append(row)
+            continue
+        close()
+        group.append(row)
+    close()
+    return out, origin
+
+
+def _continues(before: str, after: str) -> bool:
+    """`after` goes on with the sentence `before` left unfinished."""
+    if not before or is_sentence(before) or before.endswith(":"):
+        return False
+    return (after[0].islower() or after.startswith(CLOSING) or before.endswith(OPENING)
+            or (before[-1].islower() and words(after) <= PIECE_WORDS and words(before) > PIECE_WORDS))

@@ -18,6 +18,7 @@ from pipeline.boilerplate import classify
 from pipeline.clean import clean_lines
 from pipeline.config import RULES
 from pipeline.rules import load_rules, match_rule
+from pipeline.text import reflow
 
 DATA = Path(__file__).parent / "data"
 PROSE = [
@@ -258,3 +259,22 @@ def test_line_and_key_word_counts_agree_without_recount_characters(line):
     key = line.strip(rules_module.EDGE_PUNCT).casefold()
     if not rules_module.RECOUNT.search(line):
         assert text.words(key) == text.words(line)
+
+
+def test_a_scrape_that_broke_paragraphs_into_text_nodes_is_reflowed():
+    lines = ["Menu", "Home", "News", "We announced a public beta of", "Debusine", "repositories", "recently (",
+             "Freexian", "blog", ").", "Related", "sport", "weather"]
+    out, origin = reflow(lines)
+    assert out == ["Menu", "Home", "News",
+                   "We announced a public beta of Debusine repositories recently ( Freexian blog ).",
+                   "Related", "sport", "weather"]  # a join that does not end like a sentence is undone
+    assert origin == [0, 1, 2, 3, 10, 11, 12]
+    assert reflow(["Comments", "No comments yet..."])[0] == ["Comments", "No comments yet..."]
+
+
+def test_removals_of_reflowed_text_name_the_input_line(config):
+    lines = ["Subscribe to our newsletter", *PROSE[:2], "The ministry said the new rules would apply",
+             "from next year", "to all regions.", *PROSE[2:]]
+    result = clean_lines(list(lines), config)
+    assert "The ministry said the new rules would apply from next year to all regions." in result.text.split("\n")
+    assert [(r.line, r.rule) for r in result.removed] == [(0, "subscribe")]

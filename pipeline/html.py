@@ -85,8 +85,6 @@ def extract(markup: str, rules: Markup) -> Page:
     meta = _metadata(soup)
     for tag in _tags(soup, CODE_TAGS):
         tag.decompose()
-    for node in [node for node in soup.descendants if isinstance(node, Comment)]:
-        node.extract()
     taken = _take_furniture(soup, rules)
     roots = {id(root) for root in _content_roots(soup)}
     blocks, linked, main, labels = _blocks(soup.body or soup, roots, taken)
@@ -231,6 +229,8 @@ def _blocks(root: Tag, roots: set[int], taken: list[tuple[Label, Tag]]
     state = {"links": 0, "main": False}
 
     def flush() -> None:
+        if not parts:
+            return
         for hard in "".join(parts).split(PRE_BREAK):
             for line in _reflow(WHITESPACE.sub(" ", hard).split(BREAK)):
                 lines.append(line)

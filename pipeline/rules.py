@@ -128,9 +128,15 @@ class Markup:
 
     def by_hint(self, hints: str) -> MarkupRule | None:
         """The first hint rule matching an element's class and id, unless they also name content."""
-        if not hints.strip() or self.content_hints.search(hints):
-            return None
-        return next((rule for rule in self.rules if rule.hints is not None and rule.hints.search(hints)), None)
+        return _by_hint(self, hints) if hints.strip() else None
+
+
+@lru_cache(maxsize=1 << 14)
+def _by_hint(markup: Markup, hints: str) -> MarkupRule | None:
+    """Cached: a site repeats its class names on every page and in every list item."""
+    if markup.content_hints.search(hints):
+        return None
+    return next((rule for rule in markup.rules if rule.hints is not None and rule.hints.search(hints)), None)
 
 
 @cache

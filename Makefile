@@ -30,6 +30,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]' || echo "trafilatura not installed: benchmark runs without it"
+	$(PY) -m pip install --quiet resiliparse || echo "resiliparse not installed: benchmark runs without it"
 	$(PY) -m benchmarks.bench $(if $(AEB),--aeb $(AEB))
 
 bench-scale: $(STAMP)

@@ -25,7 +25,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHash, MinHashLSH
 
-from benchmarks import synth
+from benchmarks import synth, wcxb
 from pipeline import dedup
 from pipeline.__main__ import main as pipeline_main
 from pipeline.config import Config
@@ -79,6 +79,13 @@ def score(pairs: Iterable[tuple[str, str]]) -> tuple[float, float, float]:
 
 def run_pipeline(files: dict[str, bytes], workers: int = 2) -> tuple[dict[str, str], float]:
     """Run the whole pipeline over files as one seed folder; texts by seed path, and seconds taken."""
+    records, seconds = run_pipeline_records(files, workers)
+    return {path: record["text"] for path, record in records.items()}, seconds
+
+
+def run_pipeline_records(files: dict[str, bytes], workers: int = 2) -> tuple[dict[str, dict], float]:
+    """Run the whole pipeline over files as one seed folder; corpus records by seed path (a page dropped as
+    a duplicate gets the record of the copy that was kept), and seconds taken."""
     with tempfile.TemporaryDirectory() as tmp:
         seeds, data = Path(tmp) / "seeds", Path(tmp) / "data"
         seeds.mkdir()
@@ -88,8 +95,12 @@ def run_pipeline(files: dict[str, bytes], workers: int = 2) -> tuple[dict[str, s
         if pipeline_main(["corpus", "--seeds", str(seeds), "--data", str(data), "--workers", str(workers)]):
             raise SystemExit("bench: the pipeline run failed")
         seconds = time.perf_counter() - started
-        corpus = [json.loads(line) for line in (data / "corpus.jsonl").read_text().splitlines()]
-    return {record["metadata"]["path"]: record["text"] for record in corpus}, seconds
+        corpus = list(read_jsonl(data / "corpus.jsonl"))
+        by_id = {record["id"]: record for record in corpus}
+        records = {record["metadata"]["path"]: record for record in corpus}
+        for duplicate in read_jsonl(data / "duplicates.jsonl"):
+            records[duplicate["path"]] = by_id[duplicate["duplicate_of"]]
+    return records, seconds
 
 
 def row(name: str, f1: float, p: float, r: float, extra: str = "") -> str:
@@ -327,7 +338,8 @@ def by_hand(folder: str) -> None:
     print(f"peak-rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
 
 
-BENCHES = {"text": bench_text, "html": bench_html, "decode": bench_decode, "dedup": bench_dedup}
+BENCHES = {"text": bench_text, "html": bench_html, "wcxb": lambda aeb: wcxb.bench(aeb.parent / "wcxb"),
+           "decode": bench_decode, "dedup": bench_dedup}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from datasketch import MinHash, MinHashLSH
 from benchmarks import synth, wcxb
 from pipeline import dedup
 from pipeline.__main__ import main as pipeline_main
+from pipeline.clean import clean
 from pipeline.config import Config
 from pipeline.decode import decode
 from pipeline.files import read_jsonl
@@ -243,10 +244,12 @@ def bench_html(aeb: Path) -> None:
              for path in sorted((aeb / "html").glob("*.gz"))}
     texts, seconds = run_pipeline({f"{page}.html": data for page, data in pages.items()})
     f1, p, r = score((texts.get(f"{page}.html", ""), truth[page]["articleBody"]) for page in pages)
-    print(f"\n## HTML: {len(pages)} saved news pages as one seed folder")
+    config = Config.load()
+    ms = wcxb.per_page(lambda page: clean(f"{page}.html", pages[page], config), list(pages))
+    print(f"\n## HTML: {len(pages)} saved news pages as one seed folder; cleaning one page: {ms:.1f} ms on one core")
     print(f"| {'system':<46} | F1    | P     | R     | pages/s |\n|{'-' * 48}|-------|-------|-------|---------|")
     rate = len(pages) / seconds
-    print(row("this pipeline (whole run, 2 workers)", f1, p, r, f" {rate:7.1f} |  <- target F1 >= 0.95"))
+    print(row("this pipeline (whole run, 2 workers)", f1, p, r, f" {rate:7.1f} |  <- target F1 >= 0.965"))
     try:
         import trafilatura
     except ImportError:

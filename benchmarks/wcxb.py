@@ -70,7 +70,8 @@ def bench(folder: Path) -> None:
     print(f"\n## WCXB articles: {len(pages)} saved pages of 700+ sites as one seed folder")
     print(f"| {'system':<44} | F1    | P     | R     | title   | date    | pages/s | ms/page |")
     print(f"|{'-' * 46}|-------|-------|-------|---------|---------|---------|---------|")
-    ms = _per_page(lambda page: clean(f"{page}.html", pages[page], Config.load()), list(pages)[:200])
+    config = Config.load()
+    ms = per_page(lambda page: clean(f"{page}.html", pages[page], config), list(pages))
     titles = sum(same_title(found[page] and found[page]["metadata"]["title"], truth[page]["title"]) for page in titled)
     dates = sum(bool(found[page]) and found[page]["created"] == truth[page]["publish_date"] for page in dated)
     f1, p, r = mean_scores(((found[page] or {}).get("text", ""), gold[page]) for page in pages)
@@ -88,7 +89,7 @@ def bench(folder: Path) -> None:
     print(row("nothing removed (README)", 0.797, 0.0, 0.0).replace("0.000 | 0.000", "      |      "))
 
 
-def _per_page(work: Callable[[str], object], pages: list[str]) -> float:
+def per_page(work: Callable[[str], object], pages: list[str]) -> float:
     """Milliseconds one page takes to clean in this process (decode, repair, extract, strip, metadata)."""
     started = time.perf_counter()
     for page in pages:

@@ -6,6 +6,7 @@ seed that cannot become a useful document yields a Rejection instead.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass
 
@@ -127,7 +128,24 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
             created_source = f"{label.rule} (line {origin[index]})" if created else None
     while kept and not kept[-1]:
         kept.pop()
+    if markup is None:  # pieces that only a removed line kept apart are one paragraph: clean text stays clean
+        kept, removed = _rejoin(kept, removed)
     return CleanText("\n".join(kept), title, created, removed, title_source, created_source)
+
+
+def _rejoin(kept: list[str], removed: list[Removal]) -> tuple[list[str], list[Removal]]:
+    """The kept lines reflowed once more, each removal's `at` moved to the joined lines (a removal that
+    stood between pieces of one paragraph now stands after it)."""
+    joined, origin = reflow(kept)
+    if len(joined) == len(kept):
+        return kept, removed
+    for entry in removed:
+        if entry.at < len(kept):
+            line = bisect.bisect_right(origin, entry.at) - 1
+            entry.at = line if origin[line] == entry.at else line + 1
+        else:
+            entry.at = len(joined)
+    return joined, removed
 
 
 def _repeated_title(lines: list[str], labels: list, title: str) -> int | None:

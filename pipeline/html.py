@@ -1,7 +1,9 @@
 """HTML page to text blocks and page metadata, with beautifulsoup4 on lxml.
 
-One line per block element; scripts, forms, navigation, page header and footer, asides and hidden
-elements are dropped before any text is taken. Nothing is ever fetched.
+One line per block element, all of the page: what the markup rules of rules.toml name as furniture
+(navigation, header, footer, asides, comments, related boxes …) and hidden elements come out labelled with
+their rule, every line with its share of link text and whether it lies in the element the page's prose
+centres on; the text cleaner decides the rest. Scripts and styles are not text. Nothing is ever fetched.
 """
 
 from __future__ import annotations
@@ -158,16 +160,17 @@ def _content_roots(soup: BeautifulSoup) -> list[Tag]:
     tags: dict[int, Tag] = {}
     for paragraph in _tags(soup, (*PARAGRAPH_TAGS, "div", "section")):
         text = paragraph.get_text(" ", strip=True) if paragraph.name in PARAGRAPH_TAGS else _own_text(paragraph)
-        if len(text) < 25:
+        if len(text) < MIN_PARAGRAPH_CHARS:
             continue
         value = 1 + text.count(",") + min(len(text) / 100, 3)
         for depth, ancestor in enumerate(paragraph.parents):
-            if depth > 2 or not isinstance(ancestor, Tag) or ancestor.name in ("html", "[document]"):
+            if depth >= len(ANCESTOR_SHARES) or not isinstance(ancestor, Tag) \
+                    or ancestor.name in ("html", "[document]"):
                 break
             if id(ancestor) not in tags:
                 tags[id(ancestor)] = ancestor
                 scores[id(ancestor)] = _class_weight(ancestor)
-            scores[id(ancestor)] += value / (1, 2, 3)[depth]
+            scores[id(ancestor)] += value / ANCESTOR_SHARES[depth]
     if not scores:
         return [soup.body or soup]
     final = {key: score * (1 - _link_density(tags[key])) for key, score in scores.items()}
@@ -175,7 +178,7 @@ def _content_roots(soup: BeautifulSoup) -> list[Tag]:
     parent = best.parent
     if not isinstance(parent, Tag):
         return [best]
-    threshold = max(10.0, final[id(best)] * 0.2)
+    threshold = max(SIBLING_MIN, final[id(best)] * SIBLING_SHARE)
     roots = []
     for sibling in parent.children:
         if not isinstance(sibling, Tag):

@@ -231,3 +231,13 @@ def test_an_element_page_builders_call_a_widget_is_kept_when_it_holds_prose(conf
     assert document.text.startswith("The new library opens its doors")
     assert {"text": "Archives", "rule": "hint-sidebar"}.items() <= next(
         entry for entry in document.metadata["removed"] if entry["text"] == "Archives").items()
+
+
+def test_a_blog_post_hard_wrapped_in_its_source_is_an_article_not_a_rejection(config):
+    sentence = ("When we moved the build farm to the new machines last spring we expected the usual teething\n"
+                "problems, but the first week went by without a single failed job, which surprised everyone.")
+    post = "".join(f"<p>{sentence}\n{sentence}</p>\n" for _ in range(6))
+    markup = f"<html><body><div class='post'>{post}</div><ul><li><a href='/'>Home</a></li></ul></body></html>"
+    document = kept(clean("post.html", markup.encode(), config))
+    assert len(document.text.split("\n")) == 6  # six paragraphs, not two dozen wrapped lines
+    assert document.text.split("\n")[0] == f"{sentence} {sentence}".replace("\n", " ")

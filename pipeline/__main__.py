@@ -181,9 +181,26 @@ def explain_seed(args: argparse.Namespace) -> int:
     seeds = Path(args.seeds).resolve()
     path = str(given.resolve().relative_to(seeds)) if given.exists() and seeds in given.resolve().parents \
         else args.seed
-    for line in explain(data, path):
-        print(line)
+    try:
+        for line in explain(data, path):
+            print(line)
+    except LookupError as err:
+        print(f"pipeline: {err.args[0]}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader (head, less) closed the pipe: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (0 workers would wait forever holding the lock)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("corpus", help="clean and deduplicate SEEDS into DATA")
     run.add_argument("--seeds", default="seeds", help="folder of seed files (default: seeds)")
     run.add_argument("--data", default="data", help="output folder (default: data)")
-    run.add_argument("--workers", type=int, default=1, help="parallel Luigi workers (default: 1)")
+    run.add_argument("--workers", type=_positive, default=1, help="parallel Luigi workers (default: 1)")
     run.add_argument("--config", help="TOML file overriding pipeline/settings.toml")
     run.add_argument("--verbose", action="store_true", help="show Luigi's own log")
     run.add_argument("--wait", action="store_true", help="wait for another run on DATA to end instead of refusing")

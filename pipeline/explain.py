@@ -12,7 +12,8 @@ from pipeline.layout import Layout
 
 
 def explain(data: Path, path: str) -> Iterator[str]:
-    """Lines describing seed `path` (relative to SEEDS) in the run published in `data`."""
+    """Lines describing seed `path` (relative to SEEDS) in the run published in `data`; LookupError when
+    the current run had no such input."""
     layout = Layout(data)
     run = Path(os.readlink(data / "current")).name
     plan = json.loads(layout.run(run).read_text())
@@ -23,8 +24,7 @@ def explain(data: Path, path: str) -> Iterator[str]:
             record = next((r for r in read_jsonl(docs) if r["path"] == path), None)
             break
     if record is None:
-        yield f"{path}: not an input of the current run ({run})"
-        return
+        raise LookupError(f"{path}: not an input of the current run ({run})")
     yield f"seed      {path}"
     if "rejected" in record:
         yield f"status    rejected: {record['rejected']}"

@@ -13,6 +13,8 @@ from typing import IO, TypeVar
 import numpy as np
 
 Item = TypeVar("Item")
+UMASK = os.umask(0o022)  # read once (setting is the only way to read it) and put back at once
+os.umask(UMASK)
 
 
 def dumps(record: dict) -> str:
@@ -34,6 +36,7 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~UMASK)  # as a plain open() would make it, not mkstemp's 0600
         with open(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as handle:
             yield handle
             handle.flush()

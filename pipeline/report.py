@@ -286,7 +286,8 @@ def _index(path: Path, stats: dict, index: list[list], clusters: int, cluster_pa
     links = "".join(f'<a href="report/{name}">{name}</a> ' for name in cluster_pages) or "none"
     rejected = "".join(f'<a href="report/{name}">{name}</a> ' for name in rejected_pages) or "none"
     options = "".join(f'<option value="{_e(rule)}">{_e(rule)}</option>' for rule in rules)
-    data = json.dumps(index).replace("</", "<\\/")  # a path can never close the script element
+    # JSON inside <script>: escaped so that no path can open a comment or close the element
+    data = json.dumps(index).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     body = (f"{alarm}<h2>Summary</h2><table>{summary}</table><p>Encodings: {encodings or 'none'}</p>"
             f"<h2>Removals by rule</h2><table><tr><th>rule</th><th>lines</th></tr>{rule_rows}</table>"
             f"<h2>Documents</h2><p><input id=q placeholder='search by path' size=40> "

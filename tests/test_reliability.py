@@ -6,6 +6,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -248,3 +249,52 @@ def test_killing_the_run_at_random_points_never_corrupts_the_corpus(folder, tmp_
     for name in ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl"):
         assert (data / name).read_bytes() == (reference / name).read_bytes(), name
     assert not list(data.rglob(".*.tmp"))
+
+
+def test_zero_or_negative_workers_is_a_usage_error(folder, tmp_path, capsys):
+    for workers in ("0", "-3", "two"):
+        with pytest.raises(SystemExit) as stop:
+            run(folder, tmp_path / "data", "--workers", workers)
+        assert stop.value.code == 2
+    assert not (tmp_path / "data").exists()  # refused before taking the lock or writing anything
+
+
+def test_explain_of_a_path_that_is_no_input_says_so_on_stderr(folder, tmp_path, capsys):
+    shutil.copy(SEEDS / "001_374e80c88be559e9.txt", folder / "a.txt")
+    assert run(folder, tmp_path / "data") == 0
+    capsys.readouterr()
+    assert cli.main(["explain", "nope.txt", "--seeds", str(folder), "--data", str(tmp_path / "data")]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "nope.txt: not an input of the current run" in err
+
+
+def test_explain_into_a_closed_pipe_ends_quietly(folder, tmp_path):
+    shutil.copy(SEEDS / "001_374e80c88be559e9.txt", folder / "a.txt")
+    assert run(folder, tmp_path / "data") == 0
+    command = [sys.executable, "-m", "pipeline", "explain", "a.txt", "--seeds", str(folder), "--data",
+               str(tmp_path / "data")]
+    done = subprocess.run(f"{' '.join(map(shlex.quote, command))} | head -n 1", shell=True, capture_output=True,
+                          text=True, check=False, cwd=ROOT)
+    assert done.stdout.startswith("seed") and "Traceback" not in done.stderr and done.stderr == ""
+
+
+def test_a_seed_named_like_markup_cannot_break_the_report_index(folder, tmp_path):
+    shutil.copy(SEEDS / "001_374e80c88be559e9.txt", folder / "<!--<script>.txt")
+    assert run(folder, tmp_path / "data") == 0
+    page = (tmp_path / "data" / "report.html").read_text()
+    embedded = page.split('<script type="application/json" id="index">')[1].split("</script>")[0]
+    assert "<" not in embedded and ">" not in embedded
+    assert json.loads(embedded)[0][0] == "<!--<script>.txt"
+
+
+def test_published_files_honour_the_umask(folder, tmp_path):
+    shutil.copy(SEEDS / "001_374e80c88be559e9.txt", folder / "a.txt")
+    previous = os.umask(0o022)
+    try:
+        done = subprocess.run([sys.executable, "-m", "pipeline", "corpus", "--seeds", str(folder), "--data",
+                               str(tmp_path / "data")], capture_output=True, text=True, check=False, cwd=ROOT)
+    finally:
+        os.umask(previous)
+    assert done.returncode == 0, done.stderr
+    for name in ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json", "report.html"):
+        assert (tmp_path / "data" / name).stat().st_mode & 0o777 == 0o644, name

@@ -64,7 +64,7 @@ def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
                 if is_prose(line, config.quality.prose_min_words))
     if prose < config.quality.min_prose_share * count:
         return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose")
-    created, created_source = metadata.choose_date(page.published, page.modified, metadata.shown_dates(lines),
+    created, created_source = metadata.choose_date(page.published, page.modified, lines,
                                                    (result.created, result.created_source))
     if created is None and is_html and (created := html.searched_date(decoded.text, page.url)):
         created_source = "htmldate's search of the page"

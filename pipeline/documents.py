@@ -76,7 +76,3 @@ class Cleaned:
             rejection = Rejection(record["path"], record["rejected"], record.get("transient", False))
             return cls(record["path"], record.get("sha256"), rejection=rejection)
         return cls(record["path"], record.get("sha256"), document=Document.from_dict(record["document"]))
-
-    @property
-    def retry(self) -> bool:
-        return self.rejection is not None and self.rejection.transient

@@ -119,11 +119,12 @@ def shown_dates(lines: list[str], max_words: int = 20) -> set[str]:
     return shown
 
 
-def choose_date(published: list[tuple[str, str]], modified: list[tuple[str, str]], shown: set[str],
+def choose_date(published: list[tuple[str, str]], modified: list[tuple[str, str]], lines: list[str],
                 dateline: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
     """The date a page is presented with, and where it came from: the first date its markup states
-    (publication before modification) that the page also shows its readers; else the markup's first
-    publication date; else a date line of the text (`dateline`: date and where)."""
+    (publication before modification) that the page's `lines` also show its readers; else the markup's
+    first publication date; else a date line of the text (`dateline`: date and where)."""
+    shown = shown_dates(lines) if published or modified else set()
     for name, iso in [*published, *modified]:
         if iso in shown:
             return iso, f"{name}, shown on the page"

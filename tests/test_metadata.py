@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.metadata import find_date, has_date, is_date_line, is_headline, split_date_prefix
+from pipeline.metadata import (
+    choose_date,
+    find_date,
+    has_date,
+    is_date_line,
+    is_headline,
+    shown_dates,
+    split_date_prefix,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +73,14 @@ def test_split_date_prefix():
 )
 def test_is_headline(line, expected):
     assert is_headline(line) is expected
+
+
+def test_the_declared_date_the_page_shows_is_chosen_and_an_update_is_not_shown():
+    published, modified = [("JSON-LD datePublished", "2024-01-05")], [("JSON-LD dateModified", "2024-03-09")]
+    assert choose_date(published, modified, ["By Ann Lee", "March 9, 2024"], (None, None)) == \
+        ("2024-03-09", "JSON-LD dateModified, shown on the page")
+    assert choose_date(published, modified, ["Last updated:", "March 9, 2024"], (None, None)) == \
+        ("2024-01-05", "JSON-LD datePublished")
+    assert choose_date([], [], ["March 9, 2024"], ("2024-03-09", "dateline (line 0)")) == \
+        ("2024-03-09", "dateline (line 0)")
+    assert shown_dates(["Updated on June 18, 2025 at 12:35 PM", "5 January 2024"]) == {"2024-01-05"}

@@ -67,7 +67,7 @@ def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
     created, created_source = metadata.choose_date(page.published, page.modified, lines,
                                                    (result.created, result.created_source))
     if created is None and is_html and (created := html.searched_date(decoded.text, page.url)):
-        created_source = "htmldate's search of the page"
+        created_source = "htmldate's quick search of the page"
     meta = {
         "path": path,
         "title": page.title or result.title,

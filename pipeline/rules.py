@@ -33,7 +33,8 @@ class Rule:
     action: str
     pattern: re.Pattern
     max_words: int
-    description: str = ""
+    description: str
+    patterns: tuple[str, ...]  # the file's expressions, which `pattern` joins
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,17 +46,20 @@ class Rules:
     longest: int
 
     @cached_property
-    def fitting(self) -> tuple[tuple[tuple[Rule, ...], re.Pattern | None], ...]:
+    def fitting(self) -> tuple[tuple[tuple[Rule, ...], tuple[re.Pattern, re.Pattern] | None], ...]:
         """By word count up to `longest`: the rules (in order) whose limit a line of that many words fits,
-        and all their patterns as one alternation: one search tells whether any of them can match."""
+        and all their patterns in two expressions, those anchored at the start (tried at the start only)
+        and the rest: two searches tell whether any of them can match."""
         table = []
         for count in range(self.longest + 1):
             fit = tuple(rule for rule in self.rules if count <= rule.max_words)
+            patterns = [pattern for rule in fit for pattern in rule.patterns]
             try:
-                either = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in fit), re.IGNORECASE)
+                either = (_alternation([p for p in patterns if _anchored(p)]),
+                          _alternation([p for p in patterns if not _anchored(p)]))
             except re.error:  # patterns that cannot share one expression (a repeated group name): test each
                 either = None
-            table.append((fit, either if fit else None))
+            table.append((fit, either))
         return tuple(table)
 
     def __iter__(self) -> Iterator[Rule]:
@@ -63,6 +67,34 @@ class Rules:
 
     def __len__(self) -> int:
         return len(self.rules)
+
+
+def _alternation(patterns: list[str]) -> re.Pattern:
+    """One case-insensitive expression matching where any of `patterns` does (none: never matches)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
+
+
+def _anchored(pattern: str) -> bool:
+    """The pattern can only match at the start of a line: it begins with ^ and has no | outside groups
+    and character classes (a lexical scan; a property test checks the prefilter against every rule)."""
+    if not pattern.startswith("^"):
+        return False
+    depth, index, in_class = 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return False
+        index += 1
+    return True
 
 
 @cache
@@ -75,7 +107,8 @@ def load_rules(path: str) -> Rules:
                 raise ValueError(f"action must be 'drop' or 'cut', not {entry['action']!r}")
             pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
             rules.append(Rule(entry["name"], entry["class"], entry["action"], pattern,
-                              entry.get("max_words", DEFAULT_MAX_WORDS), entry.get("description", "")))
+                              entry.get("max_words", DEFAULT_MAX_WORDS), entry["description"],
+                              tuple(entry["patterns"])))
         except (KeyError, re.error, ValueError) as err:
             raise ValueError(f"rule {entry.get('name', '?')!r} in {path}: {err}") from err
     loaded = Rules(tuple(rules), max((rule.max_words for rule in rules), default=0))
@@ -95,7 +128,7 @@ def _match_key(key: str, count: int, rules: Rules) -> Rule | None:
     """Cached: a site's menus, banners and footers recur on every page it serves. Most lines match no rule,
     and for them one search of the combined pattern replaces a search per rule."""
     fit, either = rules.fitting[count]
-    if either is not None and either.search(key) is None:
+    if either is not None and either[0].match(key) is None and either[1].search(key) is None:
         return None
     return next((rule for rule in fit if rule.pattern.search(key)), None)
 

@@ -89,7 +89,7 @@ def extract(markup: str, rules: Markup) -> Page:
         tag.decompose()
     taken = _take_furniture(soup, rules)
     roots = {id(root) for root in _content_roots(soup)}
-    blocks, linked, main, labels = _blocks(soup.body or soup, roots, taken)
+    blocks, linked, main, labels = _blocks(soup, roots, taken)  # all of it: broken pages put text after </body>
     declared = meta.pop("body")
     kept = sum(len(line) for line, label in zip(blocks, labels, strict=True) if label is None)
     if declared and kept < len(declared) / 2:  # rendered by script: the markup's text is thin
@@ -119,8 +119,12 @@ def _hints(tag: Tag) -> str:
 def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag]]:
     """Take out hidden elements and those a markup rule names (outermost first), each replaced by a
     placeholder that remembers which; never an element that holds most of the page's paragraph text."""
+    paragraphs = _tags(soup, PARAGRAPH_TAGS)
+    outer = {id(parent) for paragraph in paragraphs for parent in paragraph.parents if parent.name in PARAGRAPH_TAGS}
     prose: dict[int, int] = {}
-    for paragraph in _tags(soup, PARAGRAPH_TAGS):
+    for paragraph in paragraphs:
+        if id(paragraph) in outer:  # a layout table's cell holding paragraphs: its text is theirs, counted once
+            continue
         size = len(paragraph.get_text())
         for ancestor in paragraph.parents:
             prose[id(ancestor)] = prose.get(id(ancestor), 0) + size

@@ -241,3 +241,20 @@ def test_a_blog_post_hard_wrapped_in_its_source_is_an_article_not_a_rejection(co
     document = kept(clean("post.html", markup.encode(), config))
     assert len(document.text.split("\n")) == 6  # six paragraphs, not two dozen wrapped lines
     assert document.text.split("\n")[0] == f"{sentence} {sentence}".replace("\n", " ")
+
+
+PARAGRAPH = "<p>The harbour wall will be rebuilt next spring, the council said after a long debate on Tuesday.</p>"
+
+
+def test_text_a_broken_page_puts_after_its_body_is_read():
+    page = extract(f"<html><body><p>Menu</p></body></html><div>{PARAGRAPH * 2}</div>", MARKUP)
+    assert sum("harbour wall" in block for block in page.blocks) == 2
+
+
+def test_a_layout_table_does_not_hide_that_a_hinted_wrapper_holds_the_article():
+    article = f'<div class="newsletter-email"><div class="post-body">{PARAGRAPH * 6}</div></div>'
+    markup = (f"<html><body><table><tr><td><table><tr><td>{article}</td></tr></table></td></tr></table>"
+              f"<div class='newsletter'><p>Sign up for our weekly letter, it is free.</p></div></body></html>")
+    page = extract(markup, MARKUP)
+    kept = [block for block, label in zip(page.blocks, page.labels, strict=True) if label is None]
+    assert sum("harbour wall" in block for block in kept) == 6

@@ -15,12 +15,13 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 import htmldate
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction, Tag
 
 from pipeline import metadata
 from pipeline.boilerplate import Label
 from pipeline.rules import Markup
 
+NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)  # strings of the markup, not of the page
 # Never text of the page: dropped before anything is read, and not recorded as removed.
 CODE_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "head")
 BLOCK_TAGS = frozenset(("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -199,7 +200,7 @@ def _own_text(tag: Tag) -> str:
         if isinstance(child, Tag):
             if child.name not in BLOCK_TAGS:
                 parts.append(child.get_text(" ", strip=True))
-        elif not isinstance(child, Comment):
+        elif not isinstance(child, NOT_TEXT):
             parts.append(child.strip())
     return " ".join(part for part in parts if part)
 
@@ -269,7 +270,7 @@ def _blocks(root: Tag, roots: set[int], taken: list[tuple[Label, Tag]]
                 stack.append((None, False, False, False))
             link, pre, inside = in_link or node.name == "a", in_pre or node.name == "pre", in_root or id(node) in roots
             stack.extend((child, link, pre, inside) for child in reversed(node.contents))
-        elif not isinstance(node, Comment):
+        elif not isinstance(node, NOT_TEXT):
             state["main"] = state["main"] or in_root
             text = str(node)
             parts.append(text.replace("\n", PRE_BREAK) if in_pre else text)

@@ -247,8 +247,9 @@ PARAGRAPH = "<p>The harbour wall will be rebuilt next spring, the council said a
 
 
 def test_text_a_broken_page_puts_after_its_body_is_read():
-    page = extract(f"<html><body><p>Menu</p></body></html><div>{PARAGRAPH * 2}</div>", MARKUP)
+    page = extract(f"<!DOCTYPE html><html><body><p>Menu</p></body></html><div>{PARAGRAPH * 2}</div>", MARKUP)
     assert sum("harbour wall" in block for block in page.blocks) == 2
+    assert page.blocks[0] == "Menu"  # the doctype is markup, not text
 
 
 def test_a_layout_table_does_not_hide_that_a_hinted_wrapper_holds_the_article():

@@ -62,7 +62,7 @@ def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
         return Rejection(path, f"too short after cleaning ({count} words, minimum {config.min_words})")
     prose = sum(words(line) for line in text.split("\n")
                 if is_prose(line, config.quality.prose_min_words))
-    if prose < config.quality.min_prose_share * count:
+    if prose < config.quality.min_prose_share * count and prose < config.quality.article_prose_words:
         return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose")
     created, created_source = metadata.choose_date(page.published, page.modified, lines,
                                                    (result.created, result.created_source))

@@ -50,6 +50,7 @@ def code_digest(stage: str, source: Path | None = None) -> str:
 class Quality:
     min_prose_share: float
     prose_min_words: int
+    article_prose_words: int
 
 
 @dataclass(frozen=True)

@@ -259,3 +259,16 @@ def test_a_layout_table_does_not_hide_that_a_hinted_wrapper_holds_the_article():
     page = extract(markup, MARKUP)
     kept = [block for block, label in zip(page.blocks, page.labels, strict=True) if label is None]
     assert sum("harbour wall" in block for block in kept) == 6
+
+
+def test_an_article_full_of_code_is_an_article_but_a_link_list_is_not(config):
+    prose = "".join(f"<p>{'The query planner reads the statistics before it chooses an index for the join. ' * 2}"
+                    "</p>" for _ in range(8))
+    code = "\n".join(f"SELECT id, name FROM users WHERE id = {n} ORDER BY name" for n in range(120))
+    code = f"<pre>{code}</pre>"
+    document = kept(clean("code.html", f"<html><body><article>{prose}{code}</article></body></html>".encode(),
+                          config))
+    assert "SELECT id, name FROM users WHERE id = 7 ORDER BY name" in document.text
+    links = "".join(f"<li><a href='/{n}'>Story number {n} of the day in the city news</a></li>" for n in range(60))
+    listing = clean("list.html", f"<html><body><ul>{links}</ul></body></html>".encode(), config)
+    assert isinstance(listing, Rejection)

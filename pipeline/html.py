@@ -138,7 +138,8 @@ def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag
             continue
         if tag.name in CONTAINERS or prose.get(id(tag), 0) > most:
             continue
-        label = HIDDEN if _is_hidden(tag) else _furniture(tag, rules, prose.get(id(tag), 0))
+        hidden = _is_hidden(tag) and prose.get(id(tag), 0) < rules.weak_max_prose  # tabs, accordions: prose
+        label = HIDDEN if hidden else _furniture(tag, rules, prose.get(id(tag), 0))
         if label is not None:
             inside.add(id(tag))
             placeholder = soup.new_tag(REMOVED, attrs={"data-n": str(len(taken))})

@@ -225,7 +225,7 @@ def test_an_element_page_builders_call_a_widget_is_kept_when_it_holds_prose(conf
     paragraph = ("The new library opens its doors on Saturday with a reading room, a children's corner and a "
                  "café run by volunteers from the neighbourhood association. ")
     markup = (f'<html><body><div class="site"><div class="elementor-widget"><p>{paragraph * 3}</p>'
-              f'<p>{paragraph * 2}</p></div><div class="sidebar-widget"><a href="/x">Archives</a></div>'
+              f'<p>{paragraph * 2}</p></div><div class="sidebar"><a href="/x">Archives</a></div>'
               "</div></body></html>")
     document = kept(clean("widget.html", markup.encode(), config))
     assert document.text.startswith("The new library opens its doors")
@@ -272,3 +272,13 @@ def test_an_article_full_of_code_is_an_article_but_a_link_list_is_not(config):
     links = "".join(f"<li><a href='/{n}'>Story number {n} of the day in the city news</a></li>" for n in range(60))
     listing = clean("list.html", f"<html><body><ul>{links}</ul></body></html>".encode(), config)
     assert isinstance(listing, Rejection)
+
+
+def test_a_hidden_tab_that_holds_prose_is_kept_but_a_hidden_menu_is_not():
+    tab = f'<div class="tab-panel" style="display:none">{PARAGRAPH * 5}</div>'
+    menu = '<ul hidden><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul>'
+    page = extract(f"<html><body><article>{PARAGRAPH}{tab}</article>{menu}</body></html>", MARKUP)
+    kept = [block for block, label in zip(page.blocks, page.labels, strict=True) if label is None]
+    assert sum("harbour wall" in block for block in kept) == 6
+    assert [block for block, label in zip(page.blocks, page.labels, strict=True) if label == HIDDEN] == \
+        ["Home", "News"]

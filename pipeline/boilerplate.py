@@ -154,12 +154,25 @@ def _markup_content(lines: list[str], labels: list[Label | None], prose: list[bo
     rows = [row for row in range(len(lines)) if lines[row].strip()]
     inside = sum(words(lines[row]) for row in rows if prose[row] and main[row])
     block = sum(words(lines[row]) for row in range(start, end) if prose[row])
-    if inside >= ROOT_SHARE * block:
-        return main
     paragraphs = sum(1 for row in rows if prose[row] and main[row])
     outside = sum(words(lines[row]) for rank, row in enumerate(rows) if prose[row] and not main[row]
                   and start <= row < end and _runs_on(rows, rank, lines, labels, prose, linked))
-    return main if paragraphs >= ROOT_PARAGRAPHS and outside < inside else None
+    if inside < ROOT_SHARE * block and (paragraphs < ROOT_PARAGRAPHS or outside >= inside):
+        return None
+    return _grow(rows, main, labels, prose)
+
+
+def _grow(rows: list[int], main: list[bool], labels: list[Label | None], prose: list[bool]) -> list[bool]:
+    """The main content and the paragraphs that touch it (a standfirst or a last paragraph the markup put
+    in a sibling element)."""
+    grown = list(main)
+    inside = [rank for rank, row in enumerate(rows) if main[row]]
+    for rank, step in ((inside[0], -1), (inside[-1], 1)) if inside else ():
+        other = rank + step
+        while 0 <= other < len(rows) and prose[rows[other]] and labels[rows[other]] is None:
+            grown[rows[other]] = True
+            other += step
+    return grown
 
 
 def _runs_on(rows: list[int], rank: int, lines: list[str], labels: list[Label | None], prose: list[bool],

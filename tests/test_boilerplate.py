@@ -278,3 +278,11 @@ def test_removals_of_reflowed_text_name_the_input_line(config):
     result = clean_lines(list(lines), config)
     assert "The ministry said the new rules would apply from next year to all regions." in result.text.split("\n")
     assert [(r.line, r.rule) for r in result.removed] == [(0, "subscribe")]
+
+
+def test_the_markup_main_content_takes_in_the_paragraphs_that_touch_it(rules):
+    lines = ["Home", "News", PROSE[0], *PROSE[1:], *PROSE, "Read more", "Related story headline here"]
+    main = [False, False, False, *[True] * (len(PROSE) * 2 - 1), False, False]
+    labels = classify(lines, rules, 8, [0.0] * len(lines), main, [None] * len(lines))
+    assert labels[2] is None  # the standfirst just before the article element stays
+    assert labels[0] is not None and labels[-1] is not None

@@ -118,8 +118,9 @@ def _hints(tag: Tag) -> str:
 
 
 def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag]]:
-    """Take out hidden elements and those a markup rule names (outermost first), each replaced by a
-    placeholder that remembers which; never an element that holds most of the page's paragraph text."""
+    """Take out hidden elements without prose and those a markup rule names (outermost first), each
+    replaced by a placeholder that remembers which; never an element that holds most of the page's
+    paragraph text."""
     paragraphs = _tags(soup, PARAGRAPH_TAGS)
     outer = {id(parent) for paragraph in paragraphs for parent in paragraph.parents if parent.name in PARAGRAPH_TAGS}
     prose: dict[int, int] = {}

@@ -31,14 +31,6 @@ BLOCK_TAGS = frozenset(("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h
 PARAGRAPH_TAGS = ("p", "pre", "td", "blockquote")
 # Never furniture, whatever their class says.
 CONTAINERS = ("html", "body", "article", "main")
-POSITIVE = re.compile(r"article|\bbody|content|entry|\bmain|\bpost|story|\btext|blog", re.IGNORECASE)
-NEGATIVE = re.compile(  # class and id words that lower an element's score as the main content
-    r"comment|share|sharing|social|related|promo|newsletter|cookie|consent|sidebar|footer|breadcrumb|"
-    r"\btags?\b|taglist|\bnav|menu|advert|\bads?\b|\bad-|sponsor|banner|subscri|signup|popup|modal|outbrain|"
-    r"taboola|recommend|more-stories|trending|widget|masthead|toolbar|pagination|disclaimer|caption|gallery|"
-    r"slideshow|credit|byline|author|dateline|timestamp|\bmeta\b|print|rating|login|paywall|popular|read-?more",
-    re.IGNORECASE,
-)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 WHITESPACE = re.compile(r"\s+")
@@ -89,7 +81,7 @@ def extract(markup: str, rules: Markup) -> Page:
     for tag in _tags(soup, CODE_TAGS):
         tag.decompose()
     taken = _take_furniture(soup, rules)
-    roots = {id(root) for root in _content_roots(soup)}
+    roots = {id(root) for root in _content_roots(soup, rules)}
     blocks, linked, main, labels = _blocks(soup, roots, taken)  # all of it: broken pages put text after </body>
     declared = meta.pop("body")
     kept = sum(len(line) for line, label in zip(blocks, labels, strict=True) if label is None)
@@ -160,7 +152,7 @@ def _furniture(tag: Tag, rules: Markup, prose: int) -> Label | None:
     return Label(rule.name, rule.cls) if rule is not None else None
 
 
-def _content_roots(soup: BeautifulSoup) -> list[Tag]:
+def _content_roots(soup: BeautifulSoup, rules: Markup) -> list[Tag]:
     """The main content: the element holding the densest prose (readability-style paragraph scores, less
     their link density), with sibling elements that hold prose of the same article."""
     scores: dict[int, float] = {}
@@ -176,7 +168,7 @@ def _content_roots(soup: BeautifulSoup) -> list[Tag]:
                 break
             if id(ancestor) not in tags:
                 tags[id(ancestor)] = ancestor
-                scores[id(ancestor)] = _class_weight(ancestor)
+                scores[id(ancestor)] = _class_weight(ancestor, rules)
             scores[id(ancestor)] += value / ANCESTOR_SHARES[depth]
     if not scores:
         return [soup.body or soup]
@@ -207,9 +199,11 @@ def _own_text(tag: Tag) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _class_weight(tag: Tag) -> float:
+def _class_weight(tag: Tag, rules: Markup) -> float:
+    """Up for a class or id that says content, down for one a markup rule's hints name (both: neither)."""
     hints = _hints(tag)
-    return (CLASS_WEIGHT if POSITIVE.search(hints) else 0.0) - (CLASS_WEIGHT if NEGATIVE.search(hints) else 0.0)
+    furniture = any(rule.hints is not None and rule.hints.search(hints) for rule in rules.rules)
+    return (CLASS_WEIGHT if rules.content_hints.search(hints) else 0.0) - (CLASS_WEIGHT if furniture else 0.0)
 
 
 def _link_density(tag: Tag) -> float:

@@ -85,7 +85,7 @@ def reflow(lines: list[str]) -> tuple[list[str], list[int]]:
 
     for row, line in enumerate(lines):
         text = line.strip()
-        if group and text and _continues(" ".join(lines[r].strip() for r in group[-1:]), text):
+        if group and text and _continues(lines[group[-1]].strip(), text):
             group.append(row)
             continue
         close()

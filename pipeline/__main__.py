@@ -17,23 +17,35 @@ import sys
 import time
 from pathlib import Path
 
-# Luigi reads its configuration when imported; point it at the project's file wherever we run from.
-os.environ.setdefault("LUIGI_CONFIG_PATH", str(Path(__file__).resolve().parent.parent / "luigi.cfg"))
-
 import luigi
+import luigi.configuration
 from luigi.execution_summary import LuigiStatusCode
 
 from pipeline import __version__
-from pipeline.config import Config, code_digest
+from pipeline.config import Config, SettingsError, code_digest
 from pipeline.dedup import bands
 from pipeline.explain import explain
-from pipeline.files import atomic_write, write_jsonl
-from pipeline.layout import Layout
+from pipeline.files import CorruptFile, atomic_write, verify, write_jsonl
+from pipeline.guard import refusal
+from pipeline.layout import OUTPUTS, Layout
 from pipeline.progress import Progress
 from pipeline.rules import load_rules
-from pipeline.sources import content_id, plan, read_manifest, scan, write_manifest
-from pipeline.storage import Locked, prune, publish, run_lock, sweep_temporaries
+from pipeline.sources import content_id, plan, read_manifest, retry_transient, scan, write_manifest
+from pipeline.storage import Locked, failure, forget, prune, publish, run_lock, sweep_temporaries
 from pipeline.tasks import WriteReport
+
+LUIGI_CONFIG = Path(__file__).resolve().parent.parent / "luigi.cfg"
+
+
+def own_luigi_config() -> None:
+    """Make Luigi use the project's luigi.cfg and nothing else: on import it also read /etc/luigi and a
+    luigi.cfg or client.cfg in the working directory, whose `logging_conf_file` would run code."""
+    config = luigi.configuration.get_config()
+    for section in config.sections():
+        config.remove_section(section)
+    for option in list(config.defaults()):
+        config.remove_option(config.default_section, option)
+    config.read(LUIGI_CONFIG)
 
 
 def prepare(seeds: Path, layout: Layout, config: Config) -> tuple[str, dict]:
@@ -42,7 +54,10 @@ def prepare(seeds: Path, layout: Layout, config: Config) -> tuple[str, dict]:
     The plan lists each shard with its digest and number of seeds. The dedup stage's outputs are named by
     what they depend on (the seeds, the shards, the dedup code), the run's by that and the finishing code."""
     fingerprint = config.fingerprint()
-    _write_once(layout.config(fingerprint), json.dumps(config.to_dict(), indent=2))
+    settings = json.dumps(config.to_dict(), indent=2)  # [publish] is not in the fingerprint: it may differ
+    if not layout.config(fingerprint).exists() or layout.config(fingerprint).read_text() != settings:
+        with atomic_write(layout.config(fingerprint)) as handle:
+            handle.write(settings)
     earlier = read_manifest(layout.manifest)
     found, shards = plan(scan(seeds, earlier, config.max_bytes), config.shard_size, fingerprint)
     for shard, (digest, members) in shards.items():
@@ -80,45 +95,51 @@ def _write_once(path: Path, text: str) -> None:
 def corpus(args: argparse.Namespace) -> int:
     """Run the whole batch under DATA's lock; publish the new corpus only when every task succeeded."""
     started = time.monotonic()
+    own_luigi_config()
     _raise_open_files_limit()
     seeds, data = Path(args.seeds).resolve(), Path(args.data).resolve()
     if not seeds.is_dir():
         print(f"pipeline: seeds folder not found: {args.seeds}", file=sys.stderr)
         return 2
-    if data == seeds or seeds in data.parents:
-        print(f"pipeline: DATA ({args.data}) must not be inside SEEDS ({args.seeds})", file=sys.stderr)
+    if data == seeds or seeds in data.parents or data in seeds.parents:
+        print(f"pipeline: SEEDS ({args.seeds}) and DATA ({args.data}) must not overlap", file=sys.stderr)
         return 2
     try:
         config = Config.load(Path(args.config) if args.config else None)
+    except SettingsError as err:
+        print(f"pipeline: {err}", file=sys.stderr)
+        return 2
+    try:
         layout = Layout(data)
         # Under a central scheduler several workers share DATA on purpose: luigid hands each task to one
         # of them, and content-addressed outputs make the work safe to share; the local lock is for local runs.
         lock = contextlib.nullcontext() if args.scheduler else run_lock(data, wait=args.wait)
         with lock:
             sweep_temporaries(data, older_than=86_400 if args.scheduler else 0)
-            layout.failed.unlink(missing_ok=True)
             if not args.scheduler:
                 layout.timings.unlink(missing_ok=True)
-            run_id, run = prepare(seeds, layout, config)
             load_rules(config.rules)  # compiled once here: each forked task process inherits it
-            task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
-            progress = _progress(layout, run)
-            progress.start()
             ran = _count_tasks() if args.scheduler else []
-            try:
-                while True:
-                    result = luigi.build([task], workers=args.workers, detailed_summary=True,
-                                         log_level="DEBUG" if args.verbose else "ERROR", **_scheduler(args.scheduler))
-                    # Under luigid a worker may run out of tasks while another still runs the last ones.
-                    if task.complete() or result.status in FAILED or not args.scheduler:
-                        break
-                    time.sleep(2)
-            finally:
-                progress.stop()
+            for _ in range(ATTEMPTS):  # a task that finds a corrupt work file deletes it: build once more
+                layout.failed.unlink(missing_ok=True)
+                run_id, run = prepare(seeds, layout, config)
+                task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
+                _verify_outputs(layout, run_id)
+                result = _build(task, args, _progress(layout, run))
+                if task.complete() or "CorruptFile:" not in _reason(layout):
+                    break
             if args.scheduler:
                 print(f"pipeline: this worker ran {len(ran)} task(s)", file=sys.stderr)
             if not task.complete():
                 return _failed(layout, result.summary_text if args.verbose else "")
+            retry_transient(layout.manifest, _transient(layout, run))
+            current = json.loads((layout.out(run_id) / "stats.json").read_text())
+            previous = json.loads((data / "stats.json").read_text()) if (data / "stats.json").exists() else None
+            if why := refusal(previous, current, config.publish.max_shrink, config.publish.max_internal_errors,
+                              args.allow_shrink):
+                print(f"pipeline: not published: {why}; the previous corpus in {args.data} is untouched",
+                      file=sys.stderr)
+                return 1
             publish(layout, run_id)
             if not args.scheduler:
                 prune(layout, run_id)
@@ -126,13 +147,58 @@ def corpus(args: argparse.Namespace) -> int:
         print(f"pipeline: {err}", file=sys.stderr)
         return 3
     except (OSError, ValueError) as err:
-        print(f"pipeline: run failed: {err}; the previous corpus in {args.data} is untouched", file=sys.stderr)
+        print(f"pipeline: run failed: {failure(err, data)}; the previous corpus in {args.data} is untouched",
+              file=sys.stderr)
         return 1
     stats = json.loads((data / "stats.json").read_text())
     line = (f"read {stats['read']}, kept {stats['kept']}, duplicates {stats['duplicates']}, "
             f"rejected {stats['rejected']} in {time.monotonic() - started:.1f} s")
     print(line + (f" — ALARM: {stats['alarm']}" if stats["alarm"] else ""))
     return 0
+
+
+ATTEMPTS = 5  # each finds at least one corrupt file; a chain of stages needs one attempt per stage
+
+
+def _build(task: WriteReport, args: argparse.Namespace, progress: Progress) -> luigi.execution_summary.LuigiRunResult:
+    """Hand the graph to Luigi (its own scheduler, or luigid's) and wait for its verdict."""
+    progress.start()
+    try:
+        while True:
+            result = luigi.build([task], workers=args.workers, detailed_summary=True,
+                                 log_level="DEBUG" if args.verbose else "CRITICAL", **_scheduler(args.scheduler))
+            # Under luigid a worker may run out of tasks while another still runs the last ones.
+            if task.complete() or result.status in FAILED or not args.scheduler:
+                return result
+            time.sleep(2)
+    finally:
+        progress.stop()
+
+
+def _verify_outputs(layout: Layout, run_id: str) -> None:
+    """Check a finished run's outputs against their checksums (a rerun with nothing new publishes them
+    again); a garbled one is deleted, and the run makes it again from its parts."""
+    for name in OUTPUTS:
+        if (layout.out(run_id) / name).exists():
+            try:
+                verify(layout.out(run_id) / name)
+            except CorruptFile as err:
+                forget(layout, err.path)
+
+
+def _reason(layout: Layout) -> str:
+    """The first line of the failed task's note, or ''."""
+    return layout.failed.read_text().split("\n", 1)[0] if layout.failed.exists() else ""
+
+
+def _transient(layout: Layout, run: dict) -> set[str]:
+    """Seeds of this run that failed for a passing reason (listed by their shards), to retry next run."""
+    paths: set[str] = set()
+    for shard, digest in run["shards"]:
+        listed = layout.transient(shard, run["config"], digest)
+        if listed.exists():
+            paths.update(json.loads(listed.read_text()))
+    return paths
 
 
 def _raise_open_files_limit(wanted: int = 1 << 16) -> None:
@@ -163,11 +229,13 @@ def _count_tasks() -> list[str]:
 
 
 def _failed(layout: Layout, details: str) -> int:
+    """Say why the run failed in one line (the traceback stays in work/failed.txt, or with --verbose)."""
     note = layout.failed
-    reason = note.read_text().strip() if note.exists() else "a task failed (run with --verbose for the log)"
+    reason = _reason(layout) or "a task failed (run with --verbose for the log)"
     if details:
         print(details, file=sys.stderr)
-    print(f"pipeline: run failed: {reason}; the previous corpus in {layout.data} is untouched", file=sys.stderr)
+    print(f"pipeline: run failed: {reason}; the previous corpus in {layout.data} is untouched"
+          + (f" (details: {note})" if note.exists() else ""), file=sys.stderr)
     return 1
 
 
@@ -213,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--workers", type=_positive, default=1, help="parallel Luigi workers (default: 1)")
     run.add_argument("--config", help="TOML file overriding pipeline/settings.toml")
     run.add_argument("--verbose", action="store_true", help="show Luigi's own log")
+    run.add_argument("--allow-shrink", action="store_true",
+                     help="publish even when the corpus shrinks by more than publish.max_shrink")
     run.add_argument("--wait", action="store_true", help="wait for another run on DATA to end instead of refusing")
     run.add_argument("--scheduler", metavar="HOST:PORT", help="work for a central luigid instead of a local scheduler")
     why = commands.add_parser("explain", help="print everything decided about one seed in the current run")

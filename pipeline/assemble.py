@@ -21,18 +21,18 @@ import numpy as np
 from pipeline import report, template
 from pipeline.config import Config
 from pipeline.dedup_run import Shard, shard_line_keys
-from pipeline.documents import Cleaned, Removal
-from pipeline.files import atomic_write, dumps, load_array, read_jsonl, write_jsonl
+from pipeline.documents import INTERNAL_ERROR, Cleaned, Removal
+from pipeline.files import atomic_write, dumps, load_array, read_json, read_jsonl, verify, write_json, write_jsonl
 from pipeline.layout import Layout
 from pipeline.text import words
 
-COUNTS = ("read", "kept", "duplicates", "rejected", "repaired")
+COUNTS = ("read", "kept", "duplicates", "rejected", "internal_errors", "repaired")
 
 
 def finish_shard(layout: Layout, number: int, shard: Shard, verdicts: Path, template_lines: Path,
                  report_fingerprint: str, config: Config, pointer: Path) -> None:
     """Write the shard's part unless an earlier run made the same one, and point this run at it."""
-    digest, part = part_digest(shard, json.loads(verdicts.read_text()), template_lines, report_fingerprint)
+    digest, part = part_digest(shard, read_json(verdicts), template_lines, report_fingerprint)
     stem = layout.part(number, digest)
     if not stem.with_suffix(".stats.json").exists():
         write_part(stem, shard["docs.jsonl"], number, config, **part)
@@ -63,14 +63,15 @@ def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[
     encodings: Counter = Counter()
     kept: list[dict] = []
     row = -1  # the document's row in the shard's lines.npy
-    with atomic_write(stem.with_suffix(".corpus.jsonl")) as corpus, \
-            atomic_write(stem.with_suffix(".rejected.jsonl")) as rejected, \
-            atomic_write(stem.with_suffix(".cluster.jsonl")) as cluster:
+    with atomic_write(stem.with_suffix(".corpus.jsonl"), checksum=True) as corpus, \
+            atomic_write(stem.with_suffix(".rejected.jsonl"), checksum=True) as rejected, \
+            atomic_write(stem.with_suffix(".cluster.jsonl"), checksum=True) as cluster:
         for line in read_jsonl(docs):
             record = Cleaned.from_dict(line)
             counts["read"] += 1
             if record.rejection is not None:
                 counts["rejected"] += 1
+                counts["internal_errors"] += record.rejection.reason.startswith(INTERNAL_ERROR)
                 rejected.write(dumps({"path": record.path, "reason": record.rejection.reason}) + "\n")
                 continue
             document, row = record.document, row + 1
@@ -97,13 +98,15 @@ def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[
                 cluster.write(f"{dumps([record.path, document.id])}\t{dumps(document.to_dict())}\n")
     write_jsonl(stem.with_suffix(".index.jsonl"),
                 report.document_pages(stem.with_suffix(".pages"), kept, f"docs-{shard:04d}"))
-    with atomic_write(stem.with_suffix(".stats.json")) as handle:  # last: its presence marks the part done
-        json.dump({**counts, "encodings": encodings, "removed_by_rule": rules}, handle)
+    # last: its presence marks the part done
+    write_json(stem.with_suffix(".stats.json"), {**counts, "encodings": encodings, "removed_by_rule": rules})
 
 
 def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Config, out: dict[str, Path]) -> None:
     """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json of a run from its shards' parts."""
-    with atomic_write(out["corpus.jsonl"], "wb") as corpus, contextlib.ExitStack() as parts:
+    for stem in stems:
+        verify(stem.with_suffix(".corpus.jsonl"))
+    with atomic_write(out["corpus.jsonl"], "wb", checksum=True) as corpus, contextlib.ExitStack() as parts:
         # Lines are copied as they are (bytes: nothing to decode), in path order; one open file per part.
         lines = [zip([entry[0] for entry in read_jsonl(stem.with_suffix(".index.jsonl"))],
                      parts.enter_context(open(stem.with_suffix(".corpus.jsonl"), "rb")), strict=True)
@@ -111,20 +114,22 @@ def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Confi
         corpus.writelines(line for _, line in heapq.merge(*lines, key=operator.itemgetter(0)))
     write_jsonl(out["rejected.jsonl"], heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl"))
                                                      for stem in stems), key=lambda r: r["path"]))
-    shutil.copyfile(duplicates, out["duplicates.jsonl"])
+    verify(duplicates)
+    with open(duplicates, "rb") as source, atomic_write(out["duplicates.jsonl"], "wb", checksum=True) as copy:
+        shutil.copyfileobj(source, copy)
     counts: Counter = Counter()
     rules: Counter = Counter()
     encodings: Counter = Counter()
     for stem in stems:
-        part = json.loads(stem.with_suffix(".stats.json").read_text())
+        part = read_json(stem.with_suffix(".stats.json"))
         counts.update({k: part.get(k, 0) for k in COUNTS})
         encodings.update(part["encodings"])
         rules.update(part["removed_by_rule"])
     share = counts["duplicates"] / counts["read"] if counts["read"] else 0.0
     alarm = (f"{share:.0%} of inputs dropped as duplicates (alarm above {config.dedup.alarm_share:.0%})"
              if share > config.dedup.alarm_share else None)
-    stats = {"run": content, **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected")},
+    stats = {"run": content, **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors")},
              "repaired": counts["repaired"], "encodings": dict(sorted(encodings.items())),
              "removed_by_rule": dict(sorted(rules.items())), "alarm": alarm}
-    with atomic_write(out["stats.json"]) as handle:  # last: marks the run's corpus done
+    with atomic_write(out["stats.json"], checksum=True) as handle:  # last: marks the run's corpus done
         handle.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")

@@ -46,6 +46,57 @@ def code_digest(stage: str, source: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+class SettingsError(ValueError):
+    """A settings file that cannot be used: missing, not TOML, an unknown key, a wrong type or range."""
+
+
+# Allowed range of each number, inclusive: (low, high); None is unbounded.
+RANGES: dict[str, tuple[float | None, float | None]] = {
+    "shard_size": (1, None), "max_bytes": (1, None), "time_budget": (0.1, None), "min_words": (1, None),
+    "quality.min_prose_share": (0, 1), "quality.prose_min_words": (1, None), "quality.article_prose_words": (1, None),
+    "repetition.min_documents": (2, None), "repetition.min_chars": (1, None),
+    "dedup.threshold": (0.01, 1), "dedup.num_perm": (16, 4096), "dedup.shingle_words": (1, 50),
+    "dedup.short_words": (0, None), "dedup.alarm_share": (0, 1),
+    "publish.max_shrink": (0, 1), "publish.max_internal_errors": (0, 1),
+}
+
+
+def _checked(given: dict, defaults: dict, origin: str, prefix: str = "") -> dict:
+    """`defaults` updated from `given`, key by key; raises SettingsError naming the file and key of the
+    first unknown name, wrong type or value out of range (see RANGES)."""
+    merged = dict(defaults)
+    for key, value in given.items():
+        name = prefix + key
+        if key not in defaults:
+            known = ", ".join(prefix + k for k in defaults)
+            raise SettingsError(f"{origin}: unknown setting {name!r} (known: {known})")
+        default = defaults[key]
+        if isinstance(default, dict):
+            if not isinstance(value, dict):
+                raise SettingsError(f"{origin}: {name!r} must be a table [{name}]")
+            merged[key] = _checked(value, default, origin, name + ".")
+            continue
+        kind = float if isinstance(default, float) else type(default)
+        if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else kind):
+            raise SettingsError(f"{origin}: {name!r} must be {kind.__name__}, not {type(value).__name__} {value!r}")
+        low, high = RANGES.get(name, (None, None))
+        if (low is not None and value < low) or (high is not None and value > high) or value == "":
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise SettingsError(f"{origin}: {name!r} must be {bounds if low is not None else 'not empty'}, "
+                                f"not {value!r}")
+        merged[key] = value
+    return merged
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: settings file not found") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise SettingsError(f"{path}: cannot read settings: {err}") from None
+
+
 @dataclass(frozen=True)
 class Quality:
     min_prose_share: float
@@ -69,35 +120,44 @@ class Dedup:
 
 
 @dataclass(frozen=True)
+class Publish:
+    max_shrink: float
+    max_internal_errors: float
+
+
+@dataclass(frozen=True)
 class Config:
     source: str
     shard_size: int
     max_bytes: int
+    time_budget: float
     min_words: int
     quality: Quality
     repetition: Repetition
     dedup: Dedup
+    publish: Publish
     rules: str
 
     @classmethod
     def load(cls, override: Path | None = None, rules: Path | None = None) -> Config:
-        """Defaults from settings.toml, updated key by key from `override` when given."""
+        """Defaults from settings.toml, updated key by key from `override` when given; every key, type and
+        range is checked (SettingsError names the file and key)."""
         values = tomllib.loads(DEFAULTS.read_text())
         if override is not None:
-            for key, value in tomllib.loads(Path(override).read_text()).items():
-                if isinstance(value, dict):
-                    values[key].update(value)
-                else:
-                    values[key] = value
-        return cls.from_dict({**values, "rules": str(rules or values.get("rules") or RULES)})
+            values = _checked(_read_toml(Path(override)), {**values, "rules": str(RULES)}, str(override))
+        rules = Path(rules or values.get("rules") or RULES)
+        if not rules.is_file():
+            raise SettingsError(f"{override or DEFAULTS}: 'rules' file not found: {rules}")
+        return cls.from_dict({**values, "rules": str(rules)})
 
     @classmethod
     def from_dict(cls, values: dict) -> Config:
         return cls(
-            **{k: v for k, v in values.items() if k not in ("quality", "repetition", "dedup")},
+            **{k: v for k, v in values.items() if k not in ("quality", "repetition", "dedup", "publish")},
             quality=Quality(**values["quality"]),
             repetition=Repetition(**values["repetition"]),
             dedup=Dedup(**values["dedup"]),
+            publish=Publish(**values["publish"]),
         )
 
     def to_dict(self) -> dict:
@@ -107,7 +167,7 @@ class Config:
         """Hash of everything that changes cleaning output: settings, rules text, the cleaning code and
         library versions. Any of them changing gives every shard a new name: nothing stale is reused."""
         parts = {
-            "settings": {k: v for k, v in self.to_dict().items() if k != "rules"},
+            "settings": {k: v for k, v in self.to_dict().items() if k not in ("rules", "publish")},
             "rules": Path(self.rules).read_text(),
             "pipeline": [__version__, code_digest("clean")],
             "libraries": {name: metadata.version(name) for name in LIBRARIES},

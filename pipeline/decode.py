@@ -92,6 +92,11 @@ def decode(data: bytes) -> Decoded:
                 note = f"replaced {text.count(chr(0xFFFD))} undecodable byte(s) with U+FFFD"
                 return _checked(Decoded(text, encoding, (note,)))
     if data.count(0) * 100 > len(data):
+        if encoding := bomless_utf16(data):
+            try:
+                return _checked(Decoded(data.decode(encoding), encoding, ("UTF-16 without byte-order mark",)))
+            except UnicodeDecodeError:
+                pass
         raise NotText("binary file (NUL bytes)")
     try:
         return _checked(_decode_keep_truncated(data, "utf-8"))
@@ -113,6 +118,22 @@ def decode(data: bytes) -> Decoded:
     lost = text.count("\ufffd")
     notes = ("detected",) + ((f"replaced {lost} undecodable byte(s) with U+FFFD",) if lost else ())
     return _checked(Decoded(text, encoding, notes))
+
+
+def bomless_utf16(data: bytes, sample: int = 65_536) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the NUL bytes sit on one side of the byte pairs only, as the high
+    bytes of ASCII-range characters (spaces, digits, punctuation, Latin letters) do in UTF-16 text; binary
+    data scatters its NULs over both sides."""
+    head = data[: sample - sample % 2]
+    if len(data) % 2 or len(head) < 4:
+        return None
+    pairs = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= 0.1 * pairs and even <= 0.01 * pairs:
+        return "utf-16-le"
+    if even >= 0.1 * pairs and odd <= 0.01 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def declared_charset(data: bytes) -> str | None:

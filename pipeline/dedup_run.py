@@ -7,7 +7,6 @@ dedup.py holds the algorithms; this module only reads the shards' arrays and wri
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from pipeline import dedup, template
 from pipeline.config import Config
-from pipeline.files import atomic_write, load_array, read_jsonl, save_array, write_jsonl
+from pipeline.files import load_array, read_jsonl, save_array, write_json, write_jsonl
 
 Shard = dict[str, Path]  # a cleaned shard's files by kind (layout.SHARD_FILES)
 
@@ -87,8 +86,7 @@ def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], bands: Seque
         shares[shard_of_row[row_of_path[duplicate.path]]]["dropped"].append(duplicate.to_dict())
         shares[shard_of_row[row_of_kept_id[duplicate.duplicate_of]]]["heads"].add(duplicate.duplicate_of)
     for number, share in shares.items():
-        with atomic_write(verdicts[number]) as handle:
-            json.dump({"dropped": share["dropped"], "heads": sorted(share["heads"])}, handle)
+        write_json(verdicts[number], {"dropped": share["dropped"], "heads": sorted(share["heads"])})
     write_jsonl(out, (d.to_dict() for d in found))  # last: marks the stage done
 
 

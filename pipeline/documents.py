@@ -43,6 +43,9 @@ class Document:
         return cls(record["id"], record["text"], record["source"], record["created"], record["metadata"])
 
 
+INTERNAL_ERROR = "internal error while cleaning"  # how a rejection caused by a bug begins (counted apart)
+
+
 @dataclass(frozen=True, slots=True)
 class Rejection:
     """Why a seed did not become a document. A transient one (unreadable, changed while read) is retried."""

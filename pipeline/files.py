@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,8 +13,11 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 import numpy as np
+import xxhash
 
 Item = TypeVar("Item")
+SUM = ".xxh3"  # the suffix of a file's checksum beside it
+TEMPORARY = ".seed-corpus.tmp"  # the suffix of every temporary file the pipeline makes, and only of those
 UMASK = os.umask(0o022)  # read once (setting is the only way to read it) and put back at once
 os.umask(UMASK)
 
@@ -22,7 +27,53 @@ def dumps(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
+class CorruptFile(Exception):
+    """A file the pipeline wrote no longer matches the checksum it was written with."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} failed its checksum (garbled or truncated since it was written)")
+        self.path = Path(path)
+
+
+def checksum_of(path: Path) -> Path:
+    """Where a file's checksum is kept: beside it, named after it (pruned and swept with it)."""
+    return path.with_name(path.name + SUM)
+
+
+def verify(path: Path) -> None:
+    """Raise CorruptFile when `path` does not match the checksum written with it (none kept: no check)."""
+    path = Path(path)
+    try:
+        expected = checksum_of(path).read_text()
+    except FileNotFoundError:
+        return
+    if _digest(path) != expected:
+        raise CorruptFile(path)
+
+
+def _digest(path: Path) -> str:
+    digest = xxhash.xxh3_64()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_json(path: Path) -> object:
+    """A JSON file the pipeline wrote, checked against its checksum."""
+    verify(path)
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_json(path: Path, value: object) -> None:
+    """Atomically write a small JSON file with its checksum."""
+    with atomic_write(path, checksum=True) as handle:
+        json.dump(value, handle)
+
+
 def read_jsonl(path: Path) -> Iterator[dict]:
+    """The records of a JSONL file, checked first against its checksum when one was written."""
+    verify(path)
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
@@ -30,38 +81,63 @@ def read_jsonl(path: Path) -> Iterator[dict]:
 
 
 @contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
-    """Write to a temporary sibling, fsync, then rename over `path`: readers see the old or the new file."""
+def atomic_write(path: Path, mode: str = "w", checksum: bool = False) -> Iterator[IO]:
+    """Write to a temporary sibling, fsync, then rename over `path`: readers see the old or the new file.
+    With `checksum`, the file's checksum is put beside it first, for readers to `verify`: a crash between
+    the two renames leaves a mismatch, which reads as a corrupt file and is rebuilt, never trusted."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY, dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~UMASK)  # as a plain open() would make it, not mkstemp's 0600
         with open(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        if checksum:
+            _write_checksum(path, _digest(Path(tmp)))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def open_regular(path: str | Path) -> IO[bytes]:
+    """Open a file for reading without blocking, and only if it is a regular file: a FIFO or device put in
+    a seed's place after the scan raises OSError instead of hanging the run."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file (replaced since the scan)", str(path))
+    return open(fd, "rb")
+
+
+def _write_checksum(path: Path, digest: str) -> None:
+    """No fsync of its own: a checksum lost in a crash reads as a mismatch, and the file is rebuilt."""
+    target = checksum_of(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY, dir=path.parent)
+    with open(fd, "w", encoding="ascii") as handle:
+        handle.write(digest)
+    os.replace(tmp, target)
+
+
 def load_array(path: str | Path, mmap: bool = False) -> np.ndarray:
-    """A numpy array the pipeline wrote; never unpickles (a file under DATA is not trusted to run code)."""
+    """A numpy array the pipeline wrote, checked against its checksum; never unpickles (a file under DATA
+    is not trusted to run code)."""
+    verify(Path(path))
     return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
 
 
 def save_array(path: Path, array: np.ndarray) -> None:
     """Atomically write a numpy array (no pickles)."""
-    with atomic_write(path, "wb") as handle:
+    with atomic_write(path, "wb", checksum=True) as handle:
         np.save(handle, array, allow_pickle=False)
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> int:
-    """Atomically write records as JSONL; returns how many were written."""
+    """Atomically write records as JSONL, with its checksum; returns how many were written."""
     count = 0
-    with atomic_write(path) as handle:
+    with atomic_write(path, checksum=True) as handle:
         for record in records:
             handle.write(dumps(record) + "\n")
             count += 1

@@ -15,13 +15,14 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 import htmldate
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction, Tag
+from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from pipeline import metadata
 from pipeline.boilerplate import Label
 from pipeline.rules import Markup
 
 NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)  # strings of the markup, not of the page
+TEXT_TYPES = (NavigableString, CData)  # the strings get_text() reads
 # Never text of the page: dropped before anything is read, and not recorded as removed.
 CODE_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "head")
 BLOCK_TAGS = frozenset(("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -91,6 +92,50 @@ def extract(markup: str, rules: Markup) -> Page:
     return Page(blocks=blocks, linked=linked, main=main, labels=labels, **meta)
 
 
+@dataclass(slots=True)
+class Sizes:
+    """What an element's scores need of its text, summed over its subtree in one pass (linear: asking each
+    element's get_text costs the page size times its depth)."""
+
+    chars: int = 0  # characters of its strings, each stripped
+    strings: int = 0  # how many of them are not empty
+    commas: int = 0
+    raw: int = 0  # characters of its strings as they are (get_text())
+    links: int = 0  # characters of the text of <a> elements below it (as _spaced counts them)
+    paragraphs: bool = False  # holds a paragraph element
+    prose: int = 0  # characters of the innermost paragraph elements below it
+
+
+def _sizes(root: Tag) -> dict[int, Sizes]:
+    """Sizes of every element under (and of) root, by id; children are summed before their parents."""
+    table: dict[int, Sizes] = {}
+    for tag in reversed([root, *_tags(root)]):  # reverse document order: every child before its parent
+        total = table[id(tag)] = Sizes()
+        for child in tag.children:
+            if isinstance(child, Tag):
+                below = table[id(child)]
+                total.chars += below.chars
+                total.strings += below.strings
+                total.commas += below.commas
+                total.raw += below.raw
+                total.links += below.links + (_spaced(below) if child.name == "a" else 0)
+                inner = child.name in PARAGRAPH_TAGS and not below.paragraphs
+                total.paragraphs = total.paragraphs or below.paragraphs or child.name in PARAGRAPH_TAGS
+                total.prose += below.prose + (below.raw if inner else 0)
+            elif type(child) in TEXT_TYPES:
+                stripped = child.strip()
+                total.chars += len(stripped)
+                total.strings += bool(stripped)
+                total.commas += child.count(",")
+                total.raw += len(child)
+    return table
+
+
+def _spaced(sizes: Sizes) -> int:
+    """The length of get_text(" ", strip=True)."""
+    return sizes.chars + sizes.strings - 1 if sizes.strings else 0
+
+
 def _tags(root: Tag, names: Container[str] | None = None) -> list[Tag]:
     """find_all by tag name, in document order, as a plain walk: bs4's generic filters cost ten times more."""
     return [node for node in root.descendants if isinstance(node, Tag) and (names is None or node.name in names)]
@@ -113,15 +158,8 @@ def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag
     """Take out hidden elements without prose and those a markup rule names (outermost first), each
     replaced by a placeholder that remembers which; never an element that holds most of the page's
     paragraph text."""
-    paragraphs = _tags(soup, PARAGRAPH_TAGS)
-    outer = {id(parent) for paragraph in paragraphs for parent in paragraph.parents if parent.name in PARAGRAPH_TAGS}
-    prose: dict[int, int] = {}
-    for paragraph in paragraphs:
-        if id(paragraph) in outer:  # a layout table's cell holding paragraphs: its text is theirs, counted once
-            continue
-        size = len(paragraph.get_text())
-        for ancestor in paragraph.parents:
-            prose[id(ancestor)] = prose.get(id(ancestor), 0) + size
+    sizes = _sizes(soup)  # a layout table's cell holding paragraphs: its text is theirs, counted once
+    prose = {key: size.prose for key, size in sizes.items()}
     most = prose.get(id(soup), 0) / 2
     taken: list[tuple[Label, Tag]] = []
     inside: set[int] = set()  # elements within one already taken out (document order: parents come first)
@@ -132,7 +170,7 @@ def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag
         if tag.name in CONTAINERS or prose.get(id(tag), 0) > most:
             continue
         hidden = _is_hidden(tag) and prose.get(id(tag), 0) < rules.weak_max_prose  # tabs, accordions: prose
-        label = HIDDEN if hidden else _furniture(tag, rules, prose.get(id(tag), 0))
+        label = HIDDEN if hidden else _furniture(tag, rules, sizes[id(tag)])
         if label is not None:
             inside.add(id(tag))
             placeholder = soup.new_tag(REMOVED, attrs={"data-n": str(len(taken))})
@@ -140,10 +178,10 @@ def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag
     return taken
 
 
-def _furniture(tag: Tag, rules: Markup, prose: int) -> Label | None:
+def _furniture(tag: Tag, rules: Markup, sizes: Sizes) -> Label | None:
     """The label of the markup rule that names this element as page furniture, if one does."""
     rule = rules.by_hint(_hints(tag))  # a hint says more than the element's name ("related", "comments")
-    if rule is not None and rule.weak and prose >= rules.weak_max_prose and _link_density(tag) < LINKS:
+    if rule is not None and rule.weak and sizes.prose >= rules.weak_max_prose and _link_density(sizes) < LINKS:
         rule = None
     if rule is None:
         rule = rules.by_tag(tag.name)
@@ -157,11 +195,15 @@ def _content_roots(soup: BeautifulSoup, rules: Markup) -> list[Tag]:
     their link density), with sibling elements that hold prose of the same article."""
     scores: dict[int, float] = {}
     tags: dict[int, Tag] = {}
+    sizes = _sizes(soup)
     for paragraph in _tags(soup, (*PARAGRAPH_TAGS, "div", "section")):
-        text = paragraph.get_text(" ", strip=True) if paragraph.name in PARAGRAPH_TAGS else _own_text(paragraph)
-        if len(text) < MIN_PARAGRAPH_CHARS:
+        if paragraph.name in PARAGRAPH_TAGS:
+            length, commas = _spaced(sizes[id(paragraph)]), sizes[id(paragraph)].commas
+        else:
+            length, commas = _own_text(paragraph, sizes)
+        if length < MIN_PARAGRAPH_CHARS:
             continue
-        value = 1 + text.count(",") + min(len(text) / 100, 3)
+        value = 1 + commas + min(length / 100, 3)
         for depth, ancestor in enumerate(paragraph.parents):
             if depth >= len(ANCESTOR_SHARES) or not isinstance(ancestor, Tag) \
                     or ancestor.name in ("html", "[document]"):
@@ -172,7 +214,7 @@ def _content_roots(soup: BeautifulSoup, rules: Markup) -> list[Tag]:
             scores[id(ancestor)] += value / ANCESTOR_SHARES[depth]
     if not scores:
         return [soup.body or soup]
-    final = {key: score * (1 - _link_density(tags[key])) for key, score in scores.items()}
+    final = {key: score * (1 - _link_density(sizes[key])) for key, score in scores.items()}
     best = tags[max(final, key=final.__getitem__)]
     parent = best.parent
     if not isinstance(parent, Tag):
@@ -182,21 +224,22 @@ def _content_roots(soup: BeautifulSoup, rules: Markup) -> list[Tag]:
     for sibling in parent.children:
         if not isinstance(sibling, Tag):
             continue
-        if sibling is best or final.get(id(sibling), 0) >= threshold or _prose_sibling(sibling):
+        if sibling is best or final.get(id(sibling), 0) >= threshold or _prose_sibling(sibling, sizes[id(sibling)]):
             roots.append(sibling)
     return roots
 
 
-def _own_text(tag: Tag) -> str:
-    """A container's text outside its block children: a <div> used as a paragraph (CNN's body divs)."""
-    parts = []
+def _own_text(tag: Tag, sizes: dict[int, Sizes]) -> tuple[int, int]:
+    """Length and commas of a container's text outside its block children, as one space-joined string: a
+    <div> used as a paragraph (CNN's body divs)."""
+    length, commas, parts = 0, 0, 0
     for child in tag.children:
         if isinstance(child, Tag):
-            if child.name not in BLOCK_TAGS:
-                parts.append(child.get_text(" ", strip=True))
-        elif not isinstance(child, NOT_TEXT):
-            parts.append(child.strip())
-    return " ".join(part for part in parts if part)
+            if child.name not in BLOCK_TAGS and sizes[id(child)].strings:
+                length, commas, parts = length + _spaced(sizes[id(child)]), commas + sizes[id(child)].commas, parts + 1
+        elif not isinstance(child, NOT_TEXT) and (stripped := child.strip()):
+            length, commas, parts = length + len(stripped), commas + stripped.count(","), parts + 1
+    return length + max(parts - 1, 0), commas
 
 
 def _class_weight(tag: Tag, rules: Markup) -> float:
@@ -206,17 +249,16 @@ def _class_weight(tag: Tag, rules: Markup) -> float:
     return (CLASS_WEIGHT if rules.content_hints.search(hints) else 0.0) - (CLASS_WEIGHT if furniture else 0.0)
 
 
-def _link_density(tag: Tag) -> float:
-    text = len(tag.get_text(" ", strip=True)) or 1
-    return min(1.0, sum(len(a.get_text(" ", strip=True)) for a in _tags(tag, ("a",))) / text)
+def _link_density(sizes: Sizes) -> float:
+    return min(1.0, sizes.links / (_spaced(sizes) or 1))
 
 
-def _prose_sibling(tag: Tag) -> bool:
+def _prose_sibling(tag: Tag, sizes: Sizes) -> bool:
     """A paragraph beside the main element: long, with few links, ending like a sentence."""
     if tag.name != "p":
         return False
     text = tag.get_text(" ", strip=True)
-    return (len(text) > 80 and _link_density(tag) < 0.25) or (0 < len(text) <= 80 and text.endswith("."))
+    return (len(text) > 80 and _link_density(sizes) < 0.25) or (0 < len(text) <= 80 and text.endswith("."))
 
 
 def _blocks(root: Tag, roots: set[int], taken: list[tuple[Label, Tag]]

@@ -60,6 +60,10 @@ class Layout:
         stem = self.work / "shards" / f"{shard:04d}-{config}-{digest}"
         return {kind: Path(f"{stem}.{kind}") for kind in SHARD_FILES}
 
+    def transient(self, shard: int, config: str, digest: str) -> Path:
+        """The paths of a cleaned shard's seeds that failed for a passing reason, when there are any."""
+        return self.work / "shards" / f"{shard:04d}-{config}-{digest}.transient.json"
+
     def shard_versions(self, shard: int, config: str) -> list[Path]:
         """The docs.jsonl of every cleaned version of a shard under these settings, oldest first."""
         found = self.work.joinpath("shards").glob(f"{shard:04d}-{config}-*.docs.jsonl")

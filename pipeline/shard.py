@@ -8,22 +8,23 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from pipeline import dedup, template
+from pipeline import budget, dedup, template
 from pipeline.clean import clean
 from pipeline.config import Config
-from pipeline.documents import Cleaned, Document, Rejection
-from pipeline.files import read_ahead, read_jsonl, save_array, write_jsonl
+from pipeline.documents import INTERNAL_ERROR, Cleaned, Document, Rejection
+from pipeline.files import CorruptFile, atomic_write, open_regular, read_ahead, read_jsonl, save_array, write_jsonl
 from pipeline.sources import Seed
 
 
 def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
     """The seed's bytes, checked against the plan; raises OSError or ValueError with the reason."""
-    with open(seed.location(root), "rb") as handle:
+    with open_regular(seed.location(root)) as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ValueError(f"larger than the size limit (max_bytes {max_bytes})")
@@ -37,22 +38,31 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> Cleaned
     if seed.rejected:
         return Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, seed.rejected))
     try:
-        outcome = clean(seed.path, read(), config)
+        data = read()
+        with budget.within(config.time_budget):
+            outcome = clean(seed.path, data, config)
+    except budget.TimeBudgetExceeded as err:
+        outcome = Rejection(seed.path, f"cleaning {err} (the time budget per document, setting time_budget)")
     except OSError as err:  # transient: the next run reads the file again
         outcome = Rejection(seed.path, f"unreadable: {err.strerror or err}", transient=True)
     except ValueError as err:
         outcome = Rejection(seed.path, str(err), transient=True)
     except Exception as err:  # a bug must cost one document, not the batch; the reason says which
-        outcome = Rejection(seed.path, f"internal error while cleaning: {type(err).__name__}: {err}")
+        outcome = Rejection(seed.path, f"{INTERNAL_ERROR}: {type(err).__name__}: {err}")
     if isinstance(outcome, Rejection):
         return Cleaned(seed.path, seed.sha256, rejection=outcome)
     return Cleaned(seed.path, seed.sha256, document=outcome)
 
 
-def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, outputs: dict[str, Path]) -> None:
+def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, outputs: dict[str, Path],
+                transient: Path) -> None:
     """Clean the seeds listed in `inputs`, reusing from `earlier` (the shard's previous docs.jsonl under the
-    same settings) every seed whose bytes have not changed, and write `outputs` (layout.SHARD_FILES)."""
-    done = {record["path"]: record for record in read_jsonl(earlier)} if earlier else {}
+    same settings) every seed whose bytes have not changed, and write `outputs` (layout.SHARD_FILES); the
+    paths of seeds that failed for a passing reason go to `transient`, for the next run to retry."""
+    try:
+        done = {record["path"]: record for record in read_jsonl(earlier)} if earlier else {}
+    except CorruptFile:  # an earlier version that fails its checksum is not reused: clean every seed
+        done = {}
     seeds = [Seed(**entry) for entry in read_jsonl(inputs)]
     records: list[Cleaned | None] = [None] * len(seeds)
     todo = []
@@ -67,6 +77,10 @@ def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, 
         records[row] = clean_seed(seeds[row], functools.partial(read_seed, root, seeds[row], config.max_bytes), config)
     documents = [record.document for record in records if record.document is not None]
     write_dedup_inputs(documents, config, outputs)
+    retry = [record.path for record in records if record.rejection is not None and record.rejection.transient]
+    if retry:
+        with atomic_write(transient) as handle:
+            json.dump(retry, handle)
     write_jsonl(outputs["docs.jsonl"], (record.to_dict() for record in records))  # last: marks the shard done
 
 

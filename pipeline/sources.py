@@ -9,14 +9,14 @@ name, and nothing else is redone.
 from __future__ import annotations
 
 import hashlib
+import json
 import operator
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.files import read_ahead, read_jsonl, write_jsonl
+from pipeline.files import CorruptFile, open_regular, read_ahead, read_jsonl, write_jsonl
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Seed:
     rejected: str | None = None
     fs: str | None = None  # hex of the raw file-system name, only when it is not valid UTF-8
     shard: int | None = None
+    retry: int | None = None  # times it was read again after a transient failure (see `retry_transient`)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if v is not None}
@@ -46,66 +47,88 @@ def display(relative: str) -> tuple[str, str | None]:
 
 
 def discover(root: Path) -> Iterator[tuple[str, os.stat_result | None, str | None]]:
-    """Every entry under root, sorted: (relative path, stat of a regular file, or a rejection reason).
+    """Every entry under root: (relative path, stat of a regular file, or a rejection reason).
 
-    Symbolic links are reported, never followed, so a link cannot lead outside SEEDS or into a loop.
+    Iterative (a thousand nested folders must not exhaust the stack); symbolic links are reported, never
+    followed, so a link cannot lead outside SEEDS or into a loop; an entry or folder that cannot be read
+    (no search permission, a name past PATH_MAX) is reported with the reason instead of stopping the scan.
     """
-    errors: list[OSError] = []
-    top = len(os.path.join(root, ""))
-    for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
-        dirnames.sort()
-        subfolders = set(dirnames)  # a set: a folder of a million files must not make this loop quadratic
-        for name in sorted([*dirnames, *filenames]):
-            full = os.path.join(folder, name)
-            relative = full[top:]
+    folders = [""]
+    while folders:
+        prefix = folders.pop()
+        try:
+            with os.scandir(os.path.join(root, prefix) if prefix else root) as listing:
+                entries = sorted((entry.name, entry) for entry in listing)
+        except OSError as err:
+            yield prefix.rstrip(os.sep), None, f"unreadable folder: {err.strerror}"
+            continue
+        below = []
+        for name, entry in entries:
+            relative = prefix + name
             try:
-                info = os.lstat(full)
-            except FileNotFoundError:  # deleted while we walked
-                continue
-            if stat.S_ISLNK(info.st_mode):
-                yield relative, None, "symbolic link (not followed)"
-                if name in subfolders:
-                    dirnames.remove(name)
-            elif name not in subfolders:
-                if stat.S_ISREG(info.st_mode):
-                    yield relative, info, None
+                if entry.is_symlink():
+                    yield relative, None, "symbolic link (not followed)"
+                elif entry.is_dir(follow_symlinks=False):
+                    below.append(relative + os.sep)
+                elif entry.is_file(follow_symlinks=False):
+                    yield relative, entry.stat(follow_symlinks=False), None
                 else:
                     yield relative, None, "not a regular file"
-    for err in errors:
-        yield os.path.relpath(err.filename, root), None, f"unreadable folder: {err.strerror}"
+            except FileNotFoundError:  # deleted while we walked
+                continue
+            except OSError as err:
+                yield relative, None, f"unreadable: {err.strerror}"
+        folders.extend(reversed(below))
 
 
 def scan(root: Path, earlier: list[dict], max_bytes: int) -> list[Seed]:
     """Discover and hash every seed, reusing the manifest's (`earlier`) hashes of files whose size and
-    mtime are unchanged. A path the manifest knows keeps its shard; a new one has none yet (see `plan`)."""
+    mtime are unchanged. A path the manifest knows keeps its shard and its retry count; a new one has no
+    shard yet (see `plan`)."""
     known = {(r["path"], r["size"], r["mtime_ns"]): r["sha256"] for r in earlier if r.get("sha256")}
     shards = {r["path"]: r["shard"] for r in earlier if "shard" in r}
+    retries = {r["path"]: r["retry"] for r in earlier if r.get("retry")}
     seeds: list[Seed] = []
-    unhashed: list[tuple[str, os.stat_result, str | None, int | None, str]] = []  # and where the file is
-    for relative, info, reason in discover(root):
-        path, fs = display(relative)
-        shard = shards.get(path)
+    unhashed: list[tuple[Seed, str]] = []  # and where the file is
+    for (path, fs), info, reason in _named(discover(root)):
+        seed = Seed(path, fs=fs, shard=shards.get(path), retry=retries.get(path))
         if info is None:
-            seeds.append(Seed(path, rejected=reason, fs=fs, shard=shard))
-        elif info.st_size > max_bytes:
-            seeds.append(Seed(path, info.st_size, info.st_mtime_ns, fs=fs, shard=shard,
-                              rejected=f"larger than the size limit ({info.st_size} > max_bytes {max_bytes})"))
+            seeds.append(replace(seed, rejected=reason))
+            continue
+        seed = replace(seed, size=info.st_size, mtime_ns=info.st_mtime_ns)
+        if info.st_size > max_bytes:
+            seeds.append(replace(seed, rejected=f"larger than the size limit ({info.st_size} > max_bytes {max_bytes})"))
         elif digest := known.get((path, info.st_size, info.st_mtime_ns)):
-            seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, fs=fs, shard=shard))
+            seeds.append(replace(seed, sha256=digest))
         else:
-            unhashed.append((path, info, fs, shard, os.path.join(root, relative)))
-    for path, info, fs, shard, location in read_ahead(unhashed, operator.itemgetter(4)):
+            unhashed.append((seed, seed.location(root)))
+    for seed, location in read_ahead(unhashed, operator.itemgetter(1)):
         try:
-            digest, reason = _sha256(location), None
+            seeds.append(replace(seed, sha256=_sha256(location)))
         except OSError as err:
-            digest, reason = None, f"unreadable: {err.strerror}"
-        seeds.append(Seed(path, info.st_size, info.st_mtime_ns, digest, reason, fs, shard))
+            seeds.append(replace(seed, rejected=f"unreadable: {err.strerror}"))
     seeds.sort(key=lambda s: s.path)
     return seeds
 
 
+def _named(found: Iterator[tuple[str, os.stat_result | None, str | None]]) \
+        -> list[tuple[tuple[str, str | None], os.stat_result | None, str | None]]:
+    """Each entry with its shown path and raw name (see `display`), every shown path distinct: a name that
+    is not UTF-8 and reads like another seed's name (a raw 0xFF byte beside a literal `\\xff`) is told
+    apart by its raw bytes in hex."""
+    entries = [(display(relative), info, reason) for relative, info, reason in found]
+    taken = {path for (path, fs), _, _ in entries if fs is None}
+    named = []
+    for (path, fs), info, reason in entries:
+        if fs is not None and path in taken:
+            path = f"{path} [raw name {fs}]"
+        taken.add(path)
+        named.append(((path, fs), info, reason))
+    return named
+
+
 def _sha256(path: str) -> str:
-    with open(path, "rb") as handle:  # files past the size limit are not hashed: one read is enough
+    with open_regular(path) as handle:  # files past the size limit are not hashed: one read is enough
         return hashlib.sha256(handle.read()).hexdigest()
 
 
@@ -135,20 +158,35 @@ def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[See
         groups.setdefault(seed.shard, []).append(seed)
     result = {}
     for shard, members in sorted(groups.items()):
-        content = "\n".join(f"{s.path}\t{s.sha256 or ''}\t{s.rejected or ''}" for s in members)
-        digest = hashlib.blake2b(f"{fingerprint}\n{content}".encode(), digest_size=8).hexdigest()
-        result[shard] = (digest, members)
+        result[shard] = (_digest(fingerprint, [[s.path, s.sha256, s.rejected, s.retry] for s in members]), members)
     return placed, result
 
 
 def content_id(seeds: list[Seed], fingerprint: str) -> str:
     """What a run is made of, whatever its shards: the settings and every seed's path and content."""
-    content = "\n".join(f"{s.path}\t{s.sha256 or ''}\t{s.rejected or ''}" for s in seeds)
-    return hashlib.blake2b(f"{fingerprint}\n{content}".encode(), digest_size=8).hexdigest()
+    return _digest(fingerprint, [[s.path, s.sha256, s.rejected] for s in seeds])
+
+
+def _digest(fingerprint: str, rows: list[list]) -> str:
+    """A digest of rows of names and hashes; JSON keeps any name (tabs, newlines) from reading as another."""
+    return hashlib.blake2b(json.dumps([fingerprint, rows]).encode(), digest_size=8).hexdigest()
 
 
 def read_manifest(manifest: Path) -> list[dict]:
-    return list(read_jsonl(manifest)) if manifest.exists() else []
+    """The last run's manifest; a garbled one is as good as none (every seed is hashed and placed again)."""
+    try:
+        return list(read_jsonl(manifest)) if manifest.exists() else []
+    except CorruptFile:
+        return []
+
+
+def retry_transient(manifest: Path, paths: set[str]) -> None:
+    """Count one more retry for seeds that failed for a passing reason (unreadable, replaced mid-run): the
+    count is part of their shard's digest, so the next run cleans them again even when the file came back
+    unchanged in size and mtime."""
+    if paths:
+        write_jsonl(manifest, ({**row, "retry": row.get("retry", 0) + 1} if row["path"] in paths else row
+                               for row in read_manifest(manifest)))
 
 
 def write_manifest(manifest: Path, seeds: list[Seed], earlier: list[dict]) -> None:

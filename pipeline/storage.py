@@ -8,6 +8,7 @@ folder with one rename, and `DATA/corpus.jsonl` (and its siblings) are fixed lin
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.files import TEMPORARY
 from pipeline.layout import FOLDERS, PUBLISHED, Layout
 
 LOCK = ".lock"
@@ -28,16 +30,26 @@ class Locked(RuntimeError):
 
 @contextmanager
 def run_lock(data: Path, wait: bool = False) -> Iterator[None]:
-    """Hold DATA's lock for the whole run; refuse at once (or wait) when another run holds it."""
+    """Hold DATA's lock for the whole run; refuse at once (or wait) when another run holds it.
+
+    A POSIX record lock (lockf), not flock: it belongs to this process alone, so a child that outlives a
+    killed run (Luigi's completion-cache manager, a task process) cannot keep DATA locked. The lock does
+    not exclude this process itself, so a set of held folders does."""
     data.mkdir(parents=True, exist_ok=True)
+    key = str(data.resolve())
     with open(data / LOCK, "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
+            if key in _HELD:
+                raise BlockingIOError(errno.EAGAIN, "held by this process")
+            fcntl.lockf(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as err:
+            if err.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             raise Locked(f"another run (pid {holder}) is writing {data}; try again when it ends, or pass --wait") \
                 from None
+        _HELD.add(key)
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -45,14 +57,56 @@ def run_lock(data: Path, wait: bool = False) -> Iterator[None]:
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _HELD.discard(key)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
+
+
+_HELD: set[str] = set()  # DATA folders this process holds the lock of
+
+
+def forget(layout: Layout, path: Path) -> None:
+    """Delete a work file that failed its checksum, with whatever marks its producer done, so the next
+    build makes it again: a shard's or part's files, a dedup stage's files, a run's published outputs."""
+    path = Path(path)
+    work = layout.work
+    if path.parent.parent == work / "out":
+        doomed = [path, path.parent / "stats.json", path.parent / "report.html"]
+    elif work / "dedup" in path.parents:
+        dedup_id = path.relative_to(work / "dedup").parts[0].split(".", 1)[0]
+        doomed = list((work / "dedup").glob(f"{dedup_id}.*"))
+    else:
+        doomed = list(path.parent.glob(path.name.split(".", 1)[0] + ".*"))
+        if path.parent == work / "parts":  # the runs that chose this part must choose again
+            doomed += list((work / "finish").glob(f"*/{path.name[:4]}.json"))
+    for doomed_path in doomed:
+        if doomed_path.is_dir():
+            shutil.rmtree(doomed_path, ignore_errors=True)
+        else:
+            doomed_path.unlink(missing_ok=True)
+
+
+def failure(error: BaseException, data: Path) -> str:
+    """One line saying why a run failed. Every way a full disk shows itself (ENOSPC, a quota, numpy's
+    "N requested and M written", an empty message) reads "No space left on device"."""
+    if isinstance(error, OSError) and (error.errno in (errno.ENOSPC, errno.EDQUOT) or _nearly_full(data)):
+        return f"No space left on device (writing under {data})"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def _nearly_full(data: Path, margin: int = 1 << 20) -> bool:
+    try:
+        usage = os.statvfs(data)
+    except OSError:
+        return False
+    return usage.f_bavail * usage.f_frsize < margin
 
 
 def sweep_temporaries(data: Path, older_than: float = 0.0) -> int:
-    """Delete temporary files that killed runs left behind. Under the lock every one is stale; with workers
-    of a central scheduler sharing DATA, only those older than `older_than` seconds are."""
+    """Delete temporary files that killed runs left behind, and only files the pipeline names so. Under the
+    lock every one is stale; with workers of a central scheduler sharing DATA, only those older than
+    `older_than` seconds are."""
     swept, cutoff = 0, time.time() - older_than
-    for path in data.rglob(".*.tmp"):
+    for path in data.rglob(f".*{TEMPORARY}"):
         with contextlib.suppress(FileNotFoundError):
             if path.stat().st_mtime <= cutoff:
                 path.unlink()
@@ -97,7 +151,7 @@ def prune(layout: Layout, run_id: str) -> None:
 
 
 def _link(path: Path, target: Path) -> None:
-    temporary = path.with_name(f".{path.name}.link.tmp")
+    temporary = path.with_name(f".{path.name}.link{TEMPORARY}")
     temporary.unlink(missing_ok=True)
     os.symlink(target, temporary)
     os.replace(temporary, path)

@@ -21,8 +21,9 @@ import luigi
 
 from pipeline import assemble, dedup_run, report, shard
 from pipeline.config import Config
-from pipeline.files import dumps
+from pipeline.files import CorruptFile, dumps
 from pipeline.layout import OUTPUTS, Layout
+from pipeline.storage import failure, forget
 
 
 class PipelineTask(luigi.Task):
@@ -39,10 +40,13 @@ class PipelineTask(luigi.Task):
         return Config.from_dict(json.loads(self.layout.config(fingerprint).read_text()))
 
     def on_failure(self, exception: BaseException) -> str:
-        reason = f"{self.task_family}: {type(exception).__name__}: {exception}"
-        with contextlib.suppress(OSError):  # a full disk cannot take the note; the log has the traceback
-            self.layout.failed.write_text(reason + "\n")
-        return super().on_failure(exception)
+        """Leave the reason (first line) and the traceback in work/failed.txt for the command to show."""
+        trace = super().on_failure(exception)
+        if isinstance(exception, CorruptFile):  # treated as missing: the command builds again, once
+            forget(self.layout, exception.path)
+        with contextlib.suppress(OSError):  # a full disk cannot take the note; the reason falls back to a default
+            self.layout.failed.write_text(f"{self.task_family}: {failure(exception, self.layout.data)}\n\n{trace}\n")
+        return trace
 
 
 @PipelineTask.event_handler(luigi.Event.PROCESSING_TIME)
@@ -73,7 +77,8 @@ class CleanShard(PipelineTask):
     def run(self) -> None:
         versions = self.layout.shard_versions(self.shard, self.config)
         shard.clean_shard(Path(self.seeds), self.layout.inputs(self.shard, self.digest),
-                          versions[-1] if versions else None, self.settings(self.config), paths(self.output()))
+                          versions[-1] if versions else None, self.settings(self.config), paths(self.output()),
+                          self.layout.transient(self.shard, self.config, self.digest))
 
 
 class RunTask(PipelineTask):

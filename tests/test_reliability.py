@@ -71,14 +71,14 @@ def test_bad_inputs_each_end_in_the_corpus_or_rejected_with_a_reason(folder, tmp
     os.symlink("/etc/passwd", folder / "outside.txt")
     (folder / "dir.txt").mkdir()
     (folder / "dir.txt" / "inner.txt").write_text(ARTICLE.replace("UAE", "Emirates of the Arabian Gulf coast"))
-    real_open = open
+    real_open = sources.open_regular
 
-    def guarded(path, *args, **kwargs):  # as root nothing is unreadable, so refuse this one file by hand
+    def guarded(path):  # as root nothing is unreadable, so refuse this one file by hand
         if str(path).endswith("secret.txt"):
             raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
+        return real_open(path)
 
-    monkeypatch.setattr(sources, "open", guarded, raising=False)
+    monkeypatch.setattr(sources, "open_regular", guarded)
     data = tmp_path / "data"
     assert run(folder, data) == 0
     kept, dropped, rejected = listed(data)
@@ -182,9 +182,27 @@ def test_nothing_under_data_or_seeds_is_ever_unpickled_or_evaluated():
     assert loads and all("allow_pickle=False" in call for call in loads)
 
 
-def test_data_inside_seeds_is_refused(folder, capsys):
+def test_seeds_and_data_that_overlap_are_refused(folder, tmp_path, capsys):
     assert run(folder, folder / "data") == 2
-    assert "must not be inside SEEDS" in capsys.readouterr().err
+    assert "must not overlap" in capsys.readouterr().err
+    data = tmp_path / "data"
+    (data / "seeds").mkdir(parents=True)
+    (data / "seeds" / ".draft.txt.tmp").write_text(ARTICLE)
+    assert run(data / "seeds", data) == 2  # SEEDS inside DATA: its files would be swept as temporaries
+    assert "must not overlap" in capsys.readouterr().err
+    assert (data / "seeds" / ".draft.txt.tmp").exists()
+
+
+def test_the_sweep_deletes_only_temporaries_the_pipeline_names(folder, tmp_path):
+    (folder / "a.txt").write_text(ARTICLE)
+    data = tmp_path / "data"
+    (data / "work").mkdir(parents=True)
+    (data / "notes.txt.tmp").write_text("mine")
+    (data / ".mine.tmp").write_text("mine too")
+    (data / "work" / ".corpus.jsonl.x1y2z3.seed-corpus.tmp").write_text("left by a killed run")
+    assert run(folder, data) == 0
+    assert (data / "notes.txt.tmp").exists() and (data / ".mine.tmp").exists()
+    assert not (data / "work" / ".corpus.jsonl.x1y2z3.seed-corpus.tmp").exists()
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -110,6 +110,8 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: l
         if labels[index] is not None:
             continue
         rule = match_rule(line, rules)
+        if rule and rule.subheading and _subheading(lines, labels, prose, index):
+            continue
         if rule:
             labels[index] = Label(rule.name, rule.cls)
             if rule.action == "cut":
@@ -209,6 +211,13 @@ def _mark_link_lists(lines: list[str], labels: list[Label | None], prose: list[b
         run = []
 
 
+def _subheading(lines: list[str], labels: list[Label | None], prose: list[bool], index: int) -> bool:
+    """The line stands alone between two paragraphs of prose that nothing claimed: a subheading of the
+    article ("Discussion", "Israel / Gaza"), not a menu, a breadcrumb or a section marker after it."""
+    neighbours = (_next_nonblank(lines, index, -1), _next_nonblank(lines, index, 1))
+    return all(row is not None and prose[row] and labels[row] is None for row in neighbours)
+
+
 def _chrome_follows(lines: list[str], labels: list[Label | None], index: int, look: int = 8) -> bool:
     """More chrome soon after a marker (another section, a dateline, "x minutes ago", share buttons):
     stacked page sections after the article, not an inline box inside it."""
@@ -287,7 +296,7 @@ def _mark_shapes(lines: list[str], labels: list[Label | None], prose: list[bool]
         if labels[index] is not None or prose[index] or not line.strip():
             continue
         text = line.strip()
-        if BREADCRUMB.match(text) and words(text) <= 8:
+        if BREADCRUMB.match(text) and words(text) <= 8 and not _subheading(lines, labels, prose, index):
             labels[index] = Label("breadcrumb", "navigation")
         elif metadata.is_date_line(text):
             labels[index] = Label("dateline", "byline")

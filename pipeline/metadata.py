@@ -93,11 +93,15 @@ def is_date_line(text: str) -> bool:
 
 
 def split_date_prefix(line: str) -> tuple[str, str | None, str]:
-    """Split a leading `date 2025-07-10` field off a line: (prefix, ISO date or None, rest)."""
+    """Split a leading `date 2025-07-10` field off a line: (prefix, ISO date or None, rest). A bare date
+    that a lower-case word goes on from is the subject of a sentence ("2025-07-10 was the hottest day")."""
     match = DATE_PREFIX.match(line)
     if not match or not valid_date(*map(int, match.group(1).split("-"))):
         return "", None, line
-    return match.group(0), match.group(1), line[match.end():]
+    rest = line[match.end():]
+    if not match.group(0).strip()[0].isalpha() and rest[:1].islower():
+        return "", None, line
+    return match.group(0), match.group(1), rest
 
 
 def is_headline(line: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from pipeline.text import words
+from pipeline.text import reads_as_sentence, words
 
 EDGE_PUNCT = " \t[](){}|•·«»:;,.…-–—_*#>›<‹/\\\"'“”‘’!?"
 # "_", the one word character EDGE_PUNCT strips, and the letters whose case folding changes where words split
@@ -35,6 +35,8 @@ class Rule:
     max_words: int
     description: str
     patterns: tuple[str, ...]  # the file's expressions, which `pattern` joins
+    sentences: bool = True  # False: never matches a line that reads as a sentence ("By 2030 the fleet ...")
+    subheading: bool = False  # True: a matching line standing alone between paragraphs of prose is kept
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,9 +108,12 @@ def load_rules(path: str) -> Rules:
             if entry["action"] not in ACTIONS:
                 raise ValueError(f"action must be 'drop' or 'cut', not {entry['action']!r}")
             pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
+            flags = {key: entry[key] for key in ("sentences", "subheading") if key in entry}
+            if any(not isinstance(value, bool) for value in flags.values()):
+                raise ValueError("sentences and subheading must be true or false")
             rules.append(Rule(entry["name"], entry["class"], entry["action"], pattern,
                               entry.get("max_words", DEFAULT_MAX_WORDS), entry["description"],
-                              tuple(entry["patterns"])))
+                              tuple(entry["patterns"]), **flags))
         except (KeyError, re.error, ValueError) as err:
             raise ValueError(f"rule {entry.get('name', '?')!r} in {path}: {err}") from err
     loaded = Rules(tuple(rules), max((rule.max_words for rule in rules), default=0))
@@ -117,20 +122,27 @@ def load_rules(path: str) -> Rules:
 
 
 def match_rule(line: str, rules: Rules) -> Rule | None:
-    """The first rule whose pattern matches the trimmed line and whose word limit the line fits."""
+    """The first rule whose pattern matches the trimmed line and whose word limit the line fits; a rule
+    that spares sentences (`sentences = false`) passes over a line that reads as one."""
     key = line.strip(EDGE_PUNCT).casefold()
     count = words(key) if RECOUNT.search(line) else words(line)  # words(line) is cached: is_prose counted it
-    return _match_key(key, count, rules) if key and count <= rules.longest else None
+    if not key or count > rules.longest:
+        return None
+    rule = _match_key(key, count, rules, False)
+    if rule is not None and not rule.sentences and reads_as_sentence(line):
+        rule = _match_key(key, count, rules, True)
+    return rule
 
 
 @lru_cache(maxsize=1 << 16)
-def _match_key(key: str, count: int, rules: Rules) -> Rule | None:
+def _match_key(key: str, count: int, rules: Rules, sentence: bool) -> Rule | None:
     """Cached: a site's menus, banners and footers recur on every page it serves. Most lines match no rule,
-    and for them one search of the combined pattern replaces a search per rule."""
+    and for them one search of the combined pattern replaces a search per rule. With `sentence`, rules
+    that spare sentences are passed over."""
     fit, either = rules.fitting[count]
     if either is not None and either[0].match(key) is None and either[1].search(key) is None:
         return None
-    return next((rule for rule in fit if rule.pattern.search(key)), None)
+    return next((rule for rule in fit if (rule.sentences or not sentence) and rule.pattern.search(key)), None)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,18 @@ def is_sentence(line: str) -> bool:
     return bool(SENTENCE_END.search(line.rstrip()))
 
 
+# A line reads as a sentence when it ends like one and has this many words, this many of them lower-case.
+SENTENCE_WORDS, SENTENCE_LOWER_WORDS = 5, 3
+
+
+@lru_cache(maxsize=1 << 16)
+def reads_as_sentence(line: str) -> bool:
+    """A sentence of prose, however short: it ends like a sentence and runs on in lower-case words ("By
+    2030 the fleet will be electric."), unlike a label or byline ("By Jane Doe.", "Published 10 July 2025.")."""
+    return (is_sentence(line) and words(line) >= SENTENCE_WORDS
+            and sum(word.islower() for word in WORD.findall(line)) >= SENTENCE_LOWER_WORDS)
+
+
 def is_prose(line: str, min_words: int) -> bool:
     """A line of article prose: enough words and a sentence ending, or long enough to be a paragraph."""
     count = words(line)

@@ -286,3 +286,16 @@ def test_the_markup_main_content_takes_in_the_paragraphs_that_touch_it(rules):
     labels = classify(lines, rules, 8, [0.0] * len(lines), main, [None] * len(lines))
     assert labels[2] is None  # the standfirst just before the article element stays
     assert labels[0] is not None and labels[-1] is not None
+
+
+def test_a_rule_flag_that_is_not_true_or_false_is_refused(tmp_path, config):
+    broken = tmp_path / "rules.toml"
+    broken.write_text(Path(config.rules).read_text().replace("subheading = true", 'subheading = "yes"', 1))
+    with pytest.raises(ValueError, match="subheading must be true or false"):
+        load_rules(str(broken))
+
+
+def test_a_byline_is_still_a_byline_and_a_sentence_is_not(rules):
+    assert match_rule("By Jane Doe, Reuters.", rules).name == "byline"
+    assert match_rule("Published 10 July 2025.", rules).name == "byline"
+    assert match_rule("By 2030 the fleet will be electric.", rules) is None

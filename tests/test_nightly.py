@@ -270,6 +270,11 @@ def test_html_extraction_is_linear_in_nesting_depth():
     assert large < 8 * 3 * small + 0.5, (small, large)  # 8x the size: linear time with slack, not 64x
 
 
+def test_a_title_of_many_spaces_takes_no_time():
+    spaces = "<html><head><title>A" + " " * 100_000 + "x</title></head><body><p>" + ARTICLE + "</p></body></html>"
+    assert _seconds(spaces) < 2  # the title suffix pattern backtracked over every space: about a minute
+
+
 def test_a_pathological_user_rule_costs_one_document_its_time_budget(tmp_path, config):
     rules = tmp_path / "rules.toml"
     rules.write_text(Path(config.rules).read_text() + (

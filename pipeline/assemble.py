@@ -26,6 +26,7 @@ from pipeline.files import atomic_write, dumps, load_array, read_json, read_json
 from pipeline.layout import Layout
 from pipeline.text import words
 
+ORDER = "order"  # a part's rejected lines carry their place in the outputs (Cleaned.order), dropped when merged
 COUNTS = ("read", "kept", "duplicates", "rejected", "internal_errors", "repaired")
 
 
@@ -61,7 +62,10 @@ def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[
     counts: Counter = Counter()
     rules: Counter = Counter()
     encodings: Counter = Counter()
+    languages: Counter = Counter()
+    sites: dict[str, Counter] = {}
     kept: list[dict] = []
+    orders: list[tuple[str, int]] = []  # each kept document's place in the outputs (Cleaned.order)
     row = -1  # the document's row in the shard's lines.npy
     with atomic_write(stem.with_suffix(".corpus.jsonl"), checksum=True) as corpus, \
             atomic_write(stem.with_suffix(".rejected.jsonl"), checksum=True) as rejected, \
@@ -71,12 +75,17 @@ def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[
             counts["read"] += 1
             if record.rejection is not None:
                 counts["rejected"] += 1
+                _site(sites, record.path, None).update(("read", "rejected"))
                 counts["internal_errors"] += record.rejection.reason.startswith(INTERNAL_ERROR)
-                rejected.write(dumps({"path": record.path, "reason": record.rejection.reason}) + "\n")
+                rejected.write(dumps({"path": record.path, "reason": record.rejection.reason,
+                                      ORDER: record.order()}) + "\n")
                 continue
             document, row = record.document, row + 1
+            site = _site(sites, record.path, document.metadata.get("host"))
+            site["read"] += 1
             if record.path in dropped:
                 counts["duplicates"] += 1
+                site["duplicates"] += 1
                 cluster.write(f"{dumps([record.path, None])}\t{dumps(document.to_dict())}\n")
                 continue
             meta = document.metadata
@@ -91,15 +100,26 @@ def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[
             counts["kept"] += 1
             counts["repaired"] += bool(meta["repairs"])
             encodings[meta["encoding"]] += 1
+            languages[meta["language"]] += 1
             rules.update(r["rule"] for r in meta["removed"])
+            site["kept"] += 1
+            site.update(f"rule:{r['rule']}" for r in meta["removed"])
             corpus.write(dumps(document.to_dict()) + "\n")
             kept.append(document.to_dict())
+            orders.append(record.order())
             if document.id in heads:
                 cluster.write(f"{dumps([record.path, document.id])}\t{dumps(document.to_dict())}\n")
-    write_jsonl(stem.with_suffix(".index.jsonl"),
-                report.document_pages(stem.with_suffix(".pages"), kept, f"docs-{shard:04d}"))
+    pages = report.document_pages(stem.with_suffix(".pages"), kept, f"docs-{shard:04d}")
+    write_jsonl(stem.with_suffix(".index.jsonl"), ([*entry, order] for entry, order in zip(pages, orders, strict=True)))
     # last: its presence marks the part done
-    write_json(stem.with_suffix(".stats.json"), {**counts, "encodings": encodings, "removed_by_rule": rules})
+    write_json(stem.with_suffix(".stats.json"), {**counts, "encodings": encodings, "languages": languages,
+                                                  "removed_by_rule": rules, "sites": sites})
+
+
+def _site(sites: dict[str, Counter], path: str, host: str | None) -> Counter:
+    """The counts of the site a document came from: its URL's host, or else its top folder under SEEDS."""
+    name = host or (path.split("/", 1)[0] + "/" if "/" in path else "(top folder)")
+    return sites.setdefault(name, Counter())
 
 
 def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Config, out: dict[str, Path]) -> None:
@@ -108,28 +128,45 @@ def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Confi
         verify(stem.with_suffix(".corpus.jsonl"))
     with atomic_write(out["corpus.jsonl"], "wb", checksum=True) as corpus, contextlib.ExitStack() as parts:
         # Lines are copied as they are (bytes: nothing to decode), in path order; one open file per part.
-        lines = [zip([entry[0] for entry in read_jsonl(stem.with_suffix(".index.jsonl"))],
+        lines = [zip([entry[-1] for entry in read_jsonl(stem.with_suffix(".index.jsonl"))],
                      parts.enter_context(open(stem.with_suffix(".corpus.jsonl"), "rb")), strict=True)
                  for stem in stems]
         corpus.writelines(line for _, line in heapq.merge(*lines, key=operator.itemgetter(0)))
-    write_jsonl(out["rejected.jsonl"], heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl"))
-                                                     for stem in stems), key=lambda r: r["path"]))
+    merged = heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl")) for stem in stems), key=lambda r: r[ORDER])
+    write_jsonl(out["rejected.jsonl"], ({"path": r["path"], "reason": r["reason"]} for r in merged))
     verify(duplicates)
     with open(duplicates, "rb") as source, atomic_write(out["duplicates.jsonl"], "wb", checksum=True) as copy:
         shutil.copyfileobj(source, copy)
     counts: Counter = Counter()
     rules: Counter = Counter()
     encodings: Counter = Counter()
+    languages: Counter = Counter()
+    sites: dict[str, Counter] = {}
     for stem in stems:
         part = read_json(stem.with_suffix(".stats.json"))
         counts.update({k: part.get(k, 0) for k in COUNTS})
         encodings.update(part["encodings"])
+        languages.update(part.get("languages", {}))
         rules.update(part["removed_by_rule"])
+        for name, site in part.get("sites", {}).items():
+            sites.setdefault(name, Counter()).update(site)
     share = counts["duplicates"] / counts["read"] if counts["read"] else 0.0
     alarm = (f"{share:.0%} of inputs dropped as duplicates (alarm above {config.dedup.alarm_share:.0%})"
              if share > config.dedup.alarm_share else None)
     stats = {"run": content, **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors")},
              "repaired": counts["repaired"], "encodings": dict(sorted(encodings.items())),
-             "removed_by_rule": dict(sorted(rules.items())), "alarm": alarm}
+             "languages": dict(sorted(languages.items(), key=lambda item: (-item[1], item[0]))),
+             "removed_by_rule": dict(sorted(rules.items())), "sites": _sites(sites), "alarm": alarm}
     with atomic_write(out["stats.json"], checksum=True) as handle:  # last: marks the run's corpus done
         handle.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
+
+
+def _sites(sites: dict[str, Counter]) -> dict[str, dict]:
+    """Per site, most documents first: documents read, kept, dropped as duplicates and rejected, and the
+    rules that removed the most lines from its kept documents."""
+    table = {}
+    for name, site in sorted(sites.items(), key=lambda item: (-item[1]["read"], item[0])):
+        rules = Counter({key[5:]: count for key, count in site.items() if key.startswith("rule:")})
+        table[name] = {**{key: site[key] for key in ("read", "kept", "duplicates", "rejected")},
+                       "top_rules": dict(sorted(rules.items(), key=lambda item: (-item[1], item[0]))[:3])}
+    return table

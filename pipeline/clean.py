@@ -10,14 +10,16 @@ import bisect
 import hashlib
 from dataclasses import dataclass
 
-from pipeline import html, metadata
+from pipeline import html, language, metadata
 from pipeline.boilerplate import Label, classify
 from pipeline.config import Config
+from pipeline.containers import Record
 from pipeline.decode import NotText, decode
 from pipeline.documents import Document, Rejection, Removal
 from pipeline.repair import repair
 from pipeline.rules import load_markup, load_rules
 from pipeline.text import is_prose, reflow, words
+from pipeline.urls import host
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # A title known from the markup is looked for among this many leading lines of the text.
@@ -44,13 +46,18 @@ def document_id(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
-    """Turn one seed's bytes into a cleaned Document, or say why not."""
+def clean(path: str, data: bytes, config: Config, known: Record | None = None) -> Document | Rejection:
+    """Turn one seed's bytes into a cleaned Document, or say why not. `known` is what the seed's container
+    said of it (a WARC record's URL, content type and fetch date; an export's url, title and date)."""
+    known = known or Record(None)
     try:
         decoded = decode(data)
     except NotText as err:
         return Rejection(path, str(err))
-    is_html = path.lower().endswith(HTML_SUFFIXES) or html.looks_like_html(decoded.text)
+    if known.kind is not None:
+        is_html = known.kind == "html"
+    else:
+        is_html = path.lower().endswith(HTML_SUFFIXES) or html.looks_like_html(decoded.text)
     page = html.extract(decoded.text, load_markup(config.rules)) if is_html else html.Page(blocks=[])
     repaired = repair("\n".join(page.blocks) if is_html else decoded.text, html=is_html)
     lines = repaired.text.split("\n")
@@ -64,14 +71,18 @@ def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
                 if is_prose(line, config.quality.prose_min_words))
     if prose < config.quality.min_prose_share * count and prose < config.quality.article_prose_words:
         return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose")
-    created, created_source = metadata.choose_date(page.published, page.modified, lines,
-                                                   (result.created, result.created_source))
-    if created is None and is_html and (created := html.searched_date(decoded.text, page.url)):
+    url = known.url or page.url
+    if known.date and (created := metadata.find_date(known.date)):
+        created_source = "the record's date field"
+    else:
+        created, created_source = metadata.choose_date(page.published, page.modified, lines,
+                                                       (result.created, result.created_source))
+    if created is None and is_html and (created := html.searched_date(decoded.text, url)):
         created_source = "htmldate's quick search of the page"
     meta = {
         "path": path,
-        "title": page.title or result.title,
-        "title_source": page.title_source or result.title_source,
+        "title": known.title or page.title or result.title,
+        "title_source": "the record's title field" if known.title else page.title_source or result.title_source,
         "created_source": created_source,
         "format": "html" if is_html else "text",
         "encoding": decoded.encoding,
@@ -79,10 +90,16 @@ def clean(path: str, data: bytes, config: Config) -> Document | Rejection:
         "removed": [removal.to_dict() for removal in result.removed],
         "words": count,
     }
+    meta["language"], meta["language_score"] = language.identify(text)
     if page.language:
-        meta["language"] = page.language
-    if page.url:
-        meta["url"] = page.url
+        meta["declared_language"] = page.language
+    if url:
+        meta["url"] = url
+        meta["url_source"] = "the record" if known.url else "the page's canonical link"
+        if site := host(url):
+            meta["host"] = site
+    if known.fetched:
+        meta["fetched"] = known.fetched
     return Document(document_id(data), text, config.source, created, meta)
 
 

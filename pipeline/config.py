@@ -19,7 +19,8 @@ from pipeline import __version__
 
 DEFAULTS = Path(__file__).with_name("settings.toml")
 RULES = Path(__file__).with_name("rules.toml")
-LIBRARIES = ("beautifulsoup4", "lxml", "charset-normalizer", "datasketch", "ftfy", "numpy", "xxhash", "htmldate")
+LIBRARIES = ("beautifulsoup4", "lxml", "charset-normalizer", "datasketch", "ftfy", "numpy", "xxhash", "htmldate",
+             "py3langid", "warcio")
 SOURCE = Path(__file__).parent  # where the stages' code is read from for their fingerprints
 # Each stage's entry modules: its code is theirs and that of every pipeline module they import.
 STAGES = {"clean": ("shard",), "dedup": ("dedup_run",), "finish": ("assemble", "report")}

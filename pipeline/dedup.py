@@ -183,6 +183,7 @@ class Entry:
     exact: str
     words: int
     created: str | None
+    url: str | None = None  # urls.same_page of the document's URL, when it has one
 
 
 def priority(entry: Entry) -> tuple:
@@ -203,13 +204,21 @@ class Duplicate:
 
 
 def representatives(entries: Sequence[Entry]) -> tuple[dict[int, tuple[int, float, str]], list[int]]:
-    """Exact duplicates (same normalised text) folded into their kept copy; the kept copies in keep order."""
+    """Exact duplicates folded into their kept copy: the same normalised text ("exact"), or the same page
+    fetched again under one URL ("exact-url", a crawl's second visit); the kept copies in keep order."""
     dropped: dict[int, tuple[int, float, str]] = {}
     heads: dict[str, int] = {}
+    pages: dict[str, int] = {}
     for i in sorted(range(len(entries)), key=lambda i: priority(entries[i])):
-        head = heads.setdefault(entries[i].exact, i)
-        if head != i:
+        entry = entries[i]
+        if (head := heads.get(entry.exact)) is not None:
             dropped[i] = (head, 1.0, "exact")
+        elif entry.url is not None and (head := pages.get(entry.url)) is not None:
+            dropped[i] = (head, 1.0, "exact-url")
+        else:
+            heads[entry.exact] = i
+            if entry.url is not None:
+                pages.setdefault(entry.url, i)
     return dropped, sorted(set(heads.values()), key=lambda i: priority(entries[i]))
 
 

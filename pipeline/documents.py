@@ -63,6 +63,11 @@ class Cleaned:
     sha256: str | None
     document: Document | None = None
     rejection: Rejection | None = None
+    seed: str | None = None  # the container file's path, for a record of one (its path is `seed#N`)
+
+    def order(self) -> tuple[str, int]:
+        """Where the line sorts in the outputs: by its seed file's path, then its number in the file."""
+        return (self.seed, int(self.path[len(self.seed) + 1:])) if self.seed else (self.path, 0)
 
     def to_dict(self) -> dict:
         if self.rejection is not None:
@@ -71,11 +76,12 @@ class Cleaned:
                 record["transient"] = True
         else:
             record = {"path": self.path, "document": self.document.to_dict()}
-        return {**record, "sha256": self.sha256}
+        return {**record, "sha256": self.sha256, **({"seed": self.seed} if self.seed else {})}
 
     @classmethod
     def from_dict(cls, record: dict) -> Cleaned:
+        seed = record.get("seed")
         if "rejected" in record:
             rejection = Rejection(record["path"], record["rejected"], record.get("transient", False))
-            return cls(record["path"], record.get("sha256"), rejection=rejection)
-        return cls(record["path"], record.get("sha256"), document=Document.from_dict(record["document"]))
+            return cls(record["path"], record.get("sha256"), rejection=rejection, seed=seed)
+        return cls(record["path"], record.get("sha256"), document=Document.from_dict(record["document"]), seed=seed)

@@ -148,7 +148,7 @@ def build(target: Path, stems: list[Path], outputs: dict[str, Path], cache: Path
     for stem in stems:
         for page in sorted(stem.with_suffix(".pages").glob("*.html")):
             _link_or_copy(page, staged / "report" / page.name)
-    index = heapq.merge(*(list(read_jsonl(stem.with_suffix(".index.jsonl"))) for stem in stems), key=lambda e: e[0])
+    index = heapq.merge(*(list(read_jsonl(stem.with_suffix(".index.jsonl"))) for stem in stems), key=lambda e: e[-1])
     involved = ClusterDocuments([stem.with_suffix(".cluster.jsonl") for stem in stems])
     earlier = max((p for p in cache.parent.glob("*.clusters.jsonl") if p != cache),
                   key=lambda p: p.stat().st_mtime, default=None)
@@ -275,6 +275,9 @@ def _diff(left: str, right: str) -> tuple[str, str]:
     return " ".join(p for p in out_a if p), " ".join(p for p in out_b if p)
 
 
+SITES_SHOWN = 50  # the sites table lists this many, most documents first (stats.json has them all)
+
+
 def _index(path: Path, stats: dict, index: list[list], clusters: int, cluster_pages: list[str],
            rejected_pages: list[str]) -> None:
     rules = stats["removed_by_rule"]
@@ -287,8 +290,19 @@ def _index(path: Path, stats: dict, index: list[list], clusters: int, cluster_pa
     rejected = "".join(f'<a href="report/{name}">{name}</a> ' for name in rejected_pages) or "none"
     options = "".join(f'<option value="{_e(rule)}">{_e(rule)}</option>' for rule in rules)
     # JSON inside <script>: escaped so that no path can open a comment or close the element
-    data = json.dumps(index).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    data = json.dumps([entry[:3] for entry in index])
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    languages = ", ".join(f"{_e(name)}: {count}" for name, count in stats.get("languages", {}).items())
+    site_rows = "".join(
+        f"<tr><td>{_e(name)}</td><td>{site['read']}</td><td>{site['kept'] / site['read']:.0%}</td>"
+        f"<td>{site['duplicates']}</td><td>{site['rejected']}</td>"
+        f"<td>{_e(', '.join(f'{rule} ({count})' for rule, count in site['top_rules'].items()))}</td></tr>"
+        for name, site in list(stats.get("sites", {}).items())[:SITES_SHOWN])
     body = (f"{alarm}<h2>Summary</h2><table>{summary}</table><p>Encodings: {encodings or 'none'}</p>"
+            f"<p>Languages: {languages or 'none'}</p>"
+            f"<h2>Sites (the URL's host, or the folder; {SITES_SHOWN} with the most documents)</h2><table><tr>"
+            f"<th>site</th><th>documents</th><th>kept</th><th>duplicates</th><th>rejected</th><th>top rules</th>"
+            f"</tr>{site_rows}</table>"
             f"<h2>Removals by rule</h2><table><tr><th>rule</th><th>lines</th></tr>{rule_rows}</table>"
             f"<h2>Documents</h2><p><input id=q placeholder='search by path' size=40> "
             f"<select id=rule><option value=''>any rule</option>{options}</select> <span id=count></span></p>"

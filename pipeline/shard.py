@@ -14,12 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import budget, dedup, template
+from pipeline import budget, containers, dedup, template
 from pipeline.clean import clean
 from pipeline.config import Config
 from pipeline.documents import INTERNAL_ERROR, Cleaned, Document, Rejection
 from pipeline.files import CorruptFile, atomic_write, open_regular, read_ahead, read_jsonl, save_array, write_jsonl
 from pipeline.sources import Seed
+from pipeline.urls import same_page
 
 
 def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
@@ -33,25 +34,49 @@ def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
     return data
 
 
-def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> Cleaned:
-    """One shard line: the cleaned document, or the seed's rejection. Never raises for bad input."""
+def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cleaned]:
+    """A seed file's shard lines: one per document it holds (a plain page holds one, a WARC or JSON Lines
+    file one per record, `FILE#N`), each cleaned or rejected with the reason. Never raises for bad input."""
     if seed.rejected:
-        return Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, seed.rejected))
+        return [Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, seed.rejected))]
     try:
         data = read()
-        with budget.within(config.time_budget):
-            outcome = clean(seed.path, data, config)
-    except budget.TimeBudgetExceeded as err:
-        outcome = Rejection(seed.path, f"cleaning {err} (the time budget per document, setting time_budget)")
     except OSError as err:  # transient: the next run reads the file again
-        outcome = Rejection(seed.path, f"unreadable: {err.strerror or err}", transient=True)
+        return [Cleaned(seed.path, seed.sha256, rejection=Rejection(
+            seed.path, f"unreadable: {err.strerror or err}", transient=True))]
     except ValueError as err:
-        outcome = Rejection(seed.path, str(err), transient=True)
-    except Exception as err:  # a bug must cost one document, not the batch; the reason says which
-        outcome = Rejection(seed.path, f"{INTERNAL_ERROR}: {type(err).__name__}: {err}")
-    if isinstance(outcome, Rejection):
-        return Cleaned(seed.path, seed.sha256, rejection=outcome)
-    return Cleaned(seed.path, seed.sha256, document=outcome)
+        return [Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, str(err), transient=True))]
+    container = seed.path if containers.is_container(seed.path) else None
+    lines: list[Cleaned] = []
+    found = containers.records(seed.path, data, config.max_bytes)
+    while True:
+        try:
+            record = next(found, None)
+        except Exception as err:  # a container's own damage: what was read before it stays
+            path = f"{seed.path}#{len(lines) + 1}" if container and lines else seed.path
+            reason = str(err) if isinstance(err, containers.Unreadable) else f"unreadable: {type(err).__name__}: {err}"
+            lines.append(Cleaned(path, seed.sha256, rejection=Rejection(path, reason), seed=container))
+            break
+        if record is None:
+            break
+        path = seed.path if record.number is None else f"{seed.path}#{record.number}"
+        outcome = Rejection(path, record.rejected) if record.rejected else _clean_record(path, record, config)
+        if isinstance(outcome, Rejection):
+            lines.append(Cleaned(path, seed.sha256, rejection=outcome, seed=container))
+        else:
+            lines.append(Cleaned(path, seed.sha256, document=outcome, seed=container))
+    return lines
+
+
+def _clean_record(path: str, record: containers.Record, config: Config) -> Document | Rejection:
+    """One document within its time budget; a bug costs this document, not the batch."""
+    try:
+        with budget.within(config.time_budget):
+            return clean(path, record.data, config, record)
+    except budget.TimeBudgetExceeded as err:
+        return Rejection(path, f"cleaning {err} (the time budget per document, setting time_budget)")
+    except Exception as err:  # the reason says which
+        return Rejection(path, f"{INTERNAL_ERROR}: {type(err).__name__}: {err}")
 
 
 def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, outputs: dict[str, Path],
@@ -60,21 +85,24 @@ def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, 
     same settings) every seed whose bytes have not changed, and write `outputs` (layout.SHARD_FILES); the
     paths of seeds that failed for a passing reason go to `transient`, for the next run to retry."""
     try:
-        done = {record["path"]: record for record in read_jsonl(earlier)} if earlier else {}
+        done: dict[str, list[dict]] = {}
+        for line in read_jsonl(earlier) if earlier else ():
+            done.setdefault(line.get("seed", line["path"]), []).append(line)  # a container's records together
     except CorruptFile:  # an earlier version that fails its checksum is not reused: clean every seed
         done = {}
     seeds = [Seed(**entry) for entry in read_jsonl(inputs)]
-    records: list[Cleaned | None] = [None] * len(seeds)
+    cleaned: list[list[Cleaned]] = [[] for _ in seeds]
     todo = []
     for row, seed in enumerate(seeds):
-        previous = done.get(seed.path)
-        if seed.sha256 is None or previous is None or previous.get("sha256") != seed.sha256 \
-                or previous.get("transient"):
+        previous = done.get(seed.path, [])
+        if seed.sha256 is None or not previous or any(line.get("sha256") != seed.sha256 or line.get("transient")
+                                                      for line in previous):
             todo.append(row)
         else:
-            records[row] = Cleaned.from_dict(previous)
+            cleaned[row] = [Cleaned.from_dict(line) for line in previous]
     for row in read_ahead(todo, lambda row: None if seeds[row].rejected else seeds[row].location(root)):
-        records[row] = clean_seed(seeds[row], functools.partial(read_seed, root, seeds[row], config.max_bytes), config)
+        cleaned[row] = clean_seed(seeds[row], functools.partial(read_seed, root, seeds[row], config.max_bytes), config)
+    records = [line for lines in cleaned for line in lines]
     documents = [record.document for record in records if record.document is not None]
     write_dedup_inputs(documents, config, outputs)
     retry = [record.path for record in records if record.rejection is not None and record.rejection.transient]
@@ -84,12 +112,19 @@ def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, 
     write_jsonl(outputs["docs.jsonl"], (record.to_dict() for record in records))  # last: marks the shard done
 
 
+def _fetched_url(document: Document) -> bool:
+    """The document has the URL it was fetched from (a WARC record's, an export's), which finds the same page
+    fetched twice; a page's own canonical link does not count (sites put their home page in every one)."""
+    return document.metadata.get("url_source") == "the record"
+
+
 def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[str, Path]) -> None:
     """Per kept document, in row order: dedup keys, MinHash signature, shingle hashes and template line keys."""
     tokens = [dedup.tokens(document.text) for document in documents]
     shingle_sets = dedup.shingle_hashes_many(tokens, config.dedup.shingle_words, config.dedup.short_words)
     keys = [{"path": document.metadata["path"], "id": document.id, "exact": dedup.exact_key(words),
-             "words": len(words), "created": document.created, "shingles": len(hashes)}
+             "words": len(words), "created": document.created, "shingles": len(hashes),
+             **({"url": same_page(document.metadata["url"])} if _fetched_url(document) else {})}
             for document, words, hashes in zip(documents, tokens, shingle_sets, strict=True)]
     line_keys = [(row, key) for row, document in enumerate(documents)
                  for key in template.document_keys(document.text, config.repetition.min_chars)]

@@ -54,7 +54,9 @@ def test_semantic_page_metadata(config):
     document = kept(clean("semantic.html", (PAGES / "semantic.html").read_bytes(), config))
     assert document.metadata["title"] == "Bridge reopens after two years of repairs"
     assert document.created == "2024-03-05"
-    assert document.metadata["language"] == "en-GB"
+    assert document.metadata["language"] == "en" and document.metadata["language_score"] > 0.9
+    assert document.metadata["declared_language"] == "en-GB"
+    assert document.metadata["host"] == "courier.example"
     assert document.metadata["url"] == "https://courier.example/news/bridge-reopens"
     assert not document.text.startswith("Bridge reopens")
     titles = [entry for entry in document.metadata["removed"] if entry["rule"] == "title"]

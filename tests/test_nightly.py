@@ -282,7 +282,7 @@ def test_a_pathological_user_rule_costs_one_document_its_time_budget(tmp_path, c
         "action = \"drop\"\npatterns = ['^(a+)+$']\n"))
     slow = replace(config, rules=str(rules), time_budget=1.0)
     started = time.perf_counter()
-    outcome = shard.clean_seed(Seed("x.txt", sha256="0"), lambda: (ARTICLE + "\n" + "a" * 40 + "b\n").encode(), slow)
+    [outcome] = shard.clean_seed(Seed("x.txt", sha256="0"), lambda: (ARTICLE + "\n" + "a" * 40 + "b\n").encode(), slow)
     assert time.perf_counter() - started < 10
     assert isinstance(outcome.rejection, Rejection) and "time budget" in outcome.rejection.reason
 
@@ -372,5 +372,5 @@ def test_utf16_without_a_byte_order_mark_is_text(folder, tmp_path, codec, config
     assert run(folder, data) == 0
     kept, dropped, _ = listed(data)
     assert "wide.txt" in kept or "wide.txt" in dropped
-    assert isinstance(shard.clean_seed(Seed("w.txt", sha256="0"), lambda: ARTICLE.encode(codec), config).document,
+    assert isinstance(shard.clean_seed(Seed("w.txt", sha256="0"), lambda: ARTICLE.encode(codec), config)[0].document,
                       Document)

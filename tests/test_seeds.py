@@ -104,3 +104,8 @@ def test_seed_ids_are_distinct_and_stable(config, seed_bytes, cleaned):
     assert len(ids) == 5
     name = sorted(seed_bytes)[0]
     assert kept(clean(name, seed_bytes[name], config)).id == cleaned["000"].id
+
+
+def test_the_five_seeds_are_english(cleaned):
+    assert {doc.metadata["language"] for doc in cleaned.values()} == {"en"}
+    assert all(doc.metadata["language_score"] > 0.9 for doc in cleaned.values())

@@ -15,6 +15,7 @@ import os
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import luigi
@@ -24,13 +25,13 @@ from luigi.execution_summary import LuigiStatusCode
 from pipeline import __version__
 from pipeline.config import Config, SettingsError, code_digest
 from pipeline.dedup import bands
-from pipeline.explain import explain
+from pipeline.explain import decision, describe
 from pipeline.files import CorruptFile, atomic_write, verify, write_jsonl
 from pipeline.guard import refusal
 from pipeline.layout import OUTPUTS, Layout
 from pipeline.progress import Progress
 from pipeline.rules import load_rules
-from pipeline.sources import content_id, plan, read_manifest, retry_transient, scan, write_manifest
+from pipeline.sources import content_id, plan, read_manifest, retry_transient, scan, selection, write_manifest
 from pipeline.storage import Locked, failure, forget, prune, publish, run_lock, sweep_temporaries
 from pipeline.tasks import WriteReport
 
@@ -48,7 +49,8 @@ def own_luigi_config() -> None:
     config.read(LUIGI_CONFIG)
 
 
-def prepare(seeds: Path, layout: Layout, config: Config) -> tuple[str, dict]:
+def prepare(seeds: Path, layout: Layout, config: Config, select: Callable[[str], bool] | None = None) \
+        -> tuple[str, dict]:
     """Scan the seeds, write the content-addressed shard inputs and run file; return the run id and plan.
 
     The plan lists each shard with its digest and number of seeds. The dedup stage's outputs are named by
@@ -59,7 +61,7 @@ def prepare(seeds: Path, layout: Layout, config: Config) -> tuple[str, dict]:
         with atomic_write(layout.config(fingerprint)) as handle:
             handle.write(settings)
     earlier = read_manifest(layout.manifest)
-    found, shards = plan(scan(seeds, earlier, config.max_bytes), config.shard_size, fingerprint)
+    found, shards = plan(scan(seeds, earlier, config.max_bytes, select), config.shard_size, fingerprint)
     for shard, (digest, members) in shards.items():
         inputs = layout.inputs(shard, digest)
         if not inputs.exists():
@@ -122,7 +124,7 @@ def corpus(args: argparse.Namespace) -> int:
             ran = _count_tasks() if args.scheduler else []
             for _ in range(ATTEMPTS):  # a task that finds a corrupt work file deletes it: build once more
                 layout.failed.unlink(missing_ok=True)
-                run_id, run = prepare(seeds, layout, config)
+                run_id, run = prepare(seeds, layout, config, selection(args.include, args.exclude))
                 task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
                 _verify_outputs(layout, run_id)
                 result = _build(task, args, _progress(layout, run))
@@ -240,23 +242,73 @@ def _failed(layout: Layout, details: str) -> int:
 
 
 def explain_seed(args: argparse.Namespace) -> int:
-    """Print what the current run decided about one seed."""
+    """Print what the current run decided about each seed given, as text or as JSON Lines (`--json`)."""
     data = Path(args.data)
     if not (data / "stats.json").exists():
         print(f"pipeline: no corpus in {args.data} yet; run `make corpus` first", file=sys.stderr)
         return 2
-    given = Path(args.seed)
     seeds = Path(args.seeds).resolve()
-    path = str(given.resolve().relative_to(seeds)) if given.exists() and seeds in given.resolve().parents \
-        else args.seed
+    status = 0
     try:
-        for line in explain(data, path):
-            print(line)
-    except LookupError as err:
-        print(f"pipeline: {err.args[0]}", file=sys.stderr)
-        return 1
+        for number, seed in enumerate(args.seed):
+            given = Path(seed)
+            path = str(given.resolve().relative_to(seeds)) if given.exists() and seeds in given.resolve().parents \
+                else seed
+            try:
+                found = decision(data, path)
+            except LookupError as err:
+                print(f"pipeline: {err.args[0]}", file=sys.stderr)
+                status = 1
+                continue
+            if args.json:
+                print(json.dumps(found, ensure_ascii=False))
+                continue
+            if number:
+                print()
+            for line in describe(found):
+                print(line)
+        sys.stdout.flush()
     except BrokenPipeError:  # the reader (head, less) closed the pipe: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return status
+
+
+def plan_run(args: argparse.Namespace) -> int:
+    """Say what `corpus` would do with these arguments, and do none of it: new, changed and deleted seeds
+    (against the last run's manifest) and the shards it would clean. Reads seeds it has not hashed yet."""
+    seeds, data = Path(args.seeds).resolve(), Path(args.data).resolve()
+    if not seeds.is_dir():
+        print(f"pipeline: seeds folder not found: {args.seeds}", file=sys.stderr)
+        return 2
+    try:
+        config = Config.load(Path(args.config) if args.config else None)
+    except SettingsError as err:
+        print(f"pipeline: {err}", file=sys.stderr)
+        return 2
+    layout, fingerprint = Layout(data), config.fingerprint()
+    earlier = read_manifest(layout.manifest)
+    found, shards = plan(scan(seeds, earlier, config.max_bytes, selection(args.include, args.exclude)),
+                         config.shard_size, fingerprint)
+    before = {row["path"]: row.get("sha256") for row in earlier}
+    now = {seed.path for seed in found}
+    lists = {"new": [s.path for s in found if s.path not in before],
+             "changed": [s.path for s in found if s.path in before and before[s.path] != s.sha256],
+             "deleted": sorted(set(before) - now)}
+    clean = [[shard, digest, len(members)] for shard, (digest, members) in shards.items()
+             if not layout.shard(shard, fingerprint, digest)["docs.jsonl"].exists()]
+    if args.json:
+        print(json.dumps({"seeds": len(found), **lists, "shards": len(shards),
+                          "clean": [{"shard": shard, "seeds": size} for shard, _, size in clean]}))
+        return 0
+    print(f"{len(found)} seeds in {len(shards)} shards: {len(lists['new'])} new, {len(lists['changed'])} changed, "
+          f"{len(lists['deleted'])} deleted since the last run")
+    for name, paths in lists.items():
+        for path in paths[: args.limit]:
+            print(f"  {name:<8} {path}")
+        if len(paths) > args.limit:
+            print(f"  ... and {len(paths) - args.limit} more {name}")
+    print(f"{len(clean)} shard(s) to clean ({sum(size for *_, size in clean)} seeds)"
+          + (": " + ", ".join(f"{shard:04d}" for shard, *_ in clean) if clean else "; the rest is reused"))
     return 0
 
 
@@ -285,12 +337,26 @@ def main(argv: list[str] | None = None) -> int:
                      help="publish even when the corpus shrinks by more than publish.max_shrink")
     run.add_argument("--wait", action="store_true", help="wait for another run on DATA to end instead of refusing")
     run.add_argument("--scheduler", metavar="HOST:PORT", help="work for a central luigid instead of a local scheduler")
-    why = commands.add_parser("explain", help="print everything decided about one seed in the current run")
-    why.add_argument("seed", help="seed path, relative to SEEDS or as a file path under it")
+    dry = commands.add_parser("plan", help="say what `corpus` would do (new, changed, deleted seeds; shards to "
+                                           "clean) and do none of it")
+    for command in (run, dry):
+        command.add_argument("--include", action="append", default=[], metavar="GLOB",
+                             help="take only seeds whose path under SEEDS matches (repeatable; * crosses folders)")
+        command.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                             help="leave out seeds whose path under SEEDS matches (repeatable)")
+    dry.add_argument("--seeds", default="seeds", help="folder of seed files (default: seeds)")
+    dry.add_argument("--data", default="data", help="output folder (default: data)")
+    dry.add_argument("--config", help="TOML file overriding pipeline/settings.toml")
+    dry.add_argument("--json", action="store_true", help="the whole plan as one JSON object")
+    dry.add_argument("--limit", type=_positive, default=20, help="paths listed per kind (default: 20)")
+    why = commands.add_parser("explain", help="print everything decided about seeds in the current run")
+    why.add_argument("seed", nargs="+", help="seed paths, relative to SEEDS (FILE#N for a record of a WARC or "
+                                             "JSON Lines file) or as file paths under it")
+    why.add_argument("--json", action="store_true", help="one JSON object per seed, one per line")
     why.add_argument("--seeds", default="seeds", help="folder of seed files (default: seeds)")
     why.add_argument("--data", default="data", help="output folder (default: data)")
     args = parser.parse_args(argv)
-    return corpus(args) if args.command == "corpus" else explain_seed(args)
+    return {"corpus": corpus, "plan": plan_run, "explain": explain_seed}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Everything that was decided about one seed, from the current run's outputs: `python -m pipeline explain`."""
+"""Everything that was decided about a seed, from the current run's outputs: `seed-corpus explain`."""
 
 from __future__ import annotations
 
@@ -11,36 +11,52 @@ from pipeline.files import read_jsonl
 from pipeline.layout import Layout
 
 
-def explain(data: Path, path: str) -> Iterator[str]:
-    """Lines describing seed `path` (relative to SEEDS) in the run published in `data`; LookupError when
-    the current run had no such input."""
+def decision(data: Path, path: str) -> dict:
+    """What the run published in `data` decided about seed `path` (relative to SEEDS; `FILE#N` for a record
+    of a container): its status and, unless it was rejected, its document. LookupError when the current run
+    had no such input."""
     layout = Layout(data)
     run = Path(os.readlink(data / "current")).name
     plan = json.loads(layout.run(run).read_text())
+    files = {path, path.rsplit("#", 1)[0]}  # a container's records are cleaned with their file
     record = None
     for shard, digest in plan["shards"]:
-        if any(entry["path"] == path for entry in read_jsonl(layout.inputs(shard, digest))):
+        if any(entry["path"] in files for entry in read_jsonl(layout.inputs(shard, digest))):
             docs = layout.shard(shard, plan["config"], digest)["docs.jsonl"]
             record = next((r for r in read_jsonl(docs) if r["path"] == path), None)
-            break
+            if record is not None:
+                break
     if record is None:
         raise LookupError(f"{path}: not an input of the current run ({run})")
-    yield f"seed      {path}"
     if "rejected" in record:
-        yield f"status    rejected: {record['rejected']}"
-        return
+        return {"path": path, "status": "rejected", "reason": record["rejected"]}
     duplicate = next((d for d in read_jsonl(data / "duplicates.jsonl") if d["path"] == path), None)
     final = next((d for d in read_jsonl(data / "corpus.jsonl") if d["metadata"]["path"] == path), None)
-    document = final or record["document"]
+    if duplicate is None:
+        return {"path": path, "status": "kept", "document": final or record["document"]}
+    kept = next((d for d in read_jsonl(data / "corpus.jsonl") if d["id"] == duplicate["duplicate_of"]), None)
+    return {"path": path, "status": "dropped", "kind": duplicate["kind"], "duplicate_of": duplicate["duplicate_of"],
+            "kept_path": kept["metadata"]["path"] if kept else None, "similarity": duplicate["similarity"],
+            "document": record["document"]}
+
+
+def describe(found: dict) -> Iterator[str]:
+    """The decision in lines for a person to read."""
+    yield f"seed      {found['path']}"
+    if found["status"] == "rejected":
+        yield f"status    rejected: {found['reason']}"
+        return
+    document = found["document"]
     meta = document["metadata"]
-    if duplicate:
-        kept = next((d for d in read_jsonl(data / "corpus.jsonl") if d["id"] == duplicate["duplicate_of"]), None)
-        kept_path = kept["metadata"]["path"] if kept else "?"
-        yield (f"status    dropped: {duplicate['kind']} duplicate of {duplicate['duplicate_of']} ({kept_path}), "
-               f"similarity {duplicate['similarity']}")
+    if found["status"] == "dropped":
+        yield (f"status    dropped: {found['kind']} duplicate of {found['duplicate_of']} "
+               f"({found['kept_path'] or '?'}), similarity {found['similarity']}")
     else:
         yield f"status    kept as {document['id']}"
     yield f"format    {meta['format']}, bytes were {meta['encoding']}"
+    if meta.get("url"):
+        yield f"url       {meta['url']}" + (f" (fetched {meta['fetched']})" if meta.get("fetched") else "")
+    yield f"language  {meta['language']} (probability {meta['language_score']})"
     yield f"repairs   {', '.join(meta['repairs']) or 'none'}"
     yield f"title     {meta['title']!r} (from {meta.get('title_source') or 'nowhere'})"
     yield f"created   {document['created']} (from {meta.get('created_source') or 'nowhere'})"

@@ -12,8 +12,9 @@ import hashlib
 import json
 import operator
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from pipeline.files import CorruptFile, open_regular, read_ahead, read_jsonl, write_jsonl
@@ -81,16 +82,27 @@ def discover(root: Path) -> Iterator[tuple[str, os.stat_result | None, str | Non
         folders.extend(reversed(below))
 
 
-def scan(root: Path, earlier: list[dict], max_bytes: int) -> list[Seed]:
-    """Discover and hash every seed, reusing the manifest's (`earlier`) hashes of files whose size and
-    mtime are unchanged. A path the manifest knows keeps its shard and its retry count; a new one has no
-    shard yet (see `plan`)."""
+def selection(include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Callable[[str], bool] | None:
+    """Which seed paths a run takes: those matching one of the `include` globs (all when there are none)
+    and none of the `exclude` globs, matched against the path relative to SEEDS (`*` crosses folders)."""
+    if not include and not exclude:
+        return None
+    return lambda path: ((not include or any(fnmatchcase(path, glob) for glob in include))
+                         and not any(fnmatchcase(path, glob) for glob in exclude))
+
+
+def scan(root: Path, earlier: list[dict], max_bytes: int, select: Callable[[str], bool] | None = None) -> list[Seed]:
+    """Discover and hash every seed (that `select` takes, when given), reusing the manifest's (`earlier`)
+    hashes of files whose size and mtime are unchanged. A path the manifest knows keeps its shard and its
+    retry count; a new one has no shard yet (see `plan`)."""
     known = {(r["path"], r["size"], r["mtime_ns"]): r["sha256"] for r in earlier if r.get("sha256")}
     shards = {r["path"]: r["shard"] for r in earlier if "shard" in r}
     retries = {r["path"]: r["retry"] for r in earlier if r.get("retry")}
     seeds: list[Seed] = []
     unhashed: list[tuple[Seed, str]] = []  # and where the file is
     for (path, fs), info, reason in _named(discover(root)):
+        if select is not None and not select(path):
+            continue
         seed = Seed(path, fs=fs, shard=shards.get(path), retry=retries.get(path))
         if info is None:
             seeds.append(replace(seed, rejected=reason))

@@ -25,7 +25,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHash, MinHashLSH
 
-from benchmarks import synth, wcxb
+from benchmarks import languages, synth, wcxb
 from pipeline import dedup
 from pipeline.__main__ import main as pipeline_main
 from pipeline.clean import clean
@@ -242,7 +242,8 @@ def bench_html(aeb: Path) -> None:
     truth = json.loads((aeb / "ground-truth.json").read_text())
     pages = {path.name.split(".")[0]: gzip.decompress(path.read_bytes())
              for path in sorted((aeb / "html").glob("*.gz"))}
-    texts, seconds = run_pipeline({f"{page}.html": data for page, data in pages.items()})
+    records, seconds = run_pipeline_records({f"{page}.html": data for page, data in pages.items()})
+    texts = {path: record["text"] for path, record in records.items()}
     f1, p, r = score((texts.get(f"{page}.html", ""), truth[page]["articleBody"]) for page in pages)
     config = Config.load()
     ms = wcxb.per_page(lambda page: clean(f"{page}.html", pages[page], config), list(pages))
@@ -262,6 +263,7 @@ def bench_html(aeb: Path) -> None:
             (extracted[page], truth[page]["articleBody"]) for page in pages), f" {rate:7.1f} |"))
     for name, *figures in HTML_ANCHORS:
         print(row(name, *figures, "         |"))
+    print(wcxb.language_agreement(records.get(f"{page}.html") for page in pages))
 
 
 STAGES = {"clean": ("CleanShard",), "dedup merge": ("Representatives", "DedupBand", "Deduplicate", "Template"),
@@ -342,7 +344,7 @@ def by_hand(folder: str) -> None:
 
 
 BENCHES = {"text": bench_text, "html": bench_html, "wcxb": lambda aeb: wcxb.bench(aeb.parent / "wcxb"),
-           "decode": bench_decode, "dedup": bench_dedup}
+           "decode": bench_decode, "dedup": bench_dedup, "language": languages.bench}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -80,6 +80,7 @@ def bench(folder: Path) -> None:
     _peers(pages, truth, gold, titled, dated)
     print("| trafilatura 2.3.1, default (README)          | 0.937 | 0.940 | 0.954 | 414/793 | 558/659 |")
     print("| resiliparse 2.0.1, main_content (README)     | 0.874 | 0.852 | 0.939 |         |         |")
+    print(language_agreement(found.values()))
     texts, seconds = run_pipeline_records({f"{page['id']}.txt": page["raw_text"].encode() for page in textmode})
     f1, p, r = mean_scores(((texts.get(f"{page['id']}.txt") or {}).get("text", ""), page["gold_text"])
                            for page in textmode)
@@ -87,6 +88,14 @@ def bench(folder: Path) -> None:
     print(f"| {'system':<44} | F1    | P     | R     |\n|{'-' * 46}|-------|-------|-------|")
     print(row("this pipeline", f1, p, r, "  <- target F1 >= 0.92"))
     print(row("nothing removed (README)", 0.797, 0.0, 0.0).replace("0.000 | 0.000", "      |      "))
+
+
+def language_agreement(records: Iterable[dict | None]) -> str:
+    """How often the language the pipeline found is the one the page's <html lang> declares."""
+    pairs = [(r["metadata"]["language"], r["metadata"]["declared_language"].split("-")[0].lower())
+             for r in records if r and r["metadata"].get("declared_language")]
+    agree = sum(found == declared for found, declared in pairs)
+    return f"language of the kept text agrees with <html lang> on {agree}/{len(pairs)} pages"
 
 
 def per_page(work: Callable[[str], object], pages: list[str]) -> float:

@@ -22,7 +22,7 @@ import luigi
 import luigi.configuration
 from luigi.execution_summary import LuigiStatusCode
 
-from pipeline import __version__
+from pipeline import __version__, language
 from pipeline.config import Config, SettingsError, code_digest
 from pipeline.dedup import bands
 from pipeline.explain import decision, describe
@@ -121,6 +121,7 @@ def corpus(args: argparse.Namespace) -> int:
             if not args.scheduler:
                 layout.timings.unlink(missing_ok=True)
             load_rules(config.rules)  # compiled once here: each forked task process inherits it
+            language.identifier()  # likewise the language model
             ran = _count_tasks() if args.scheduler else []
             for _ in range(ATTEMPTS):  # a task that finds a corrupt work file deletes it: build once more
                 layout.failed.unlink(missing_ok=True)

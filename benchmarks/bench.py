@@ -280,6 +280,9 @@ def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2, baseline: 
                    "--workers", str(workers)]
         full, full_rss = _timed(command)
         full_stages = _stages(data)
+        corpus_bytes = (data / "corpus.jsonl").stat().st_size
+        report_bytes = (data / "report.html").stat().st_size + sum(
+            page.stat().st_size for page in (data / "report").iterdir())
         again, _ = _timed(command)
         added = max(1, documents // 100)
         size_added = synth.generate(seeds, added, aeb, start=documents)
@@ -300,6 +303,8 @@ def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2, baseline: 
         print(f"| by hand: read, ftfy, MinHash.update_batch, MinHashLSH(0.8) | {(documents + added) / hand:.0f} | "
               f"{(size + size_added) / 1e6 / hand:.2f} | {hand_rss:.0f} MB | (all again) | (all again) |")
         print(f"\nEnd to end: {documents / full / ((documents + added) / hand):.2f}x the by-hand throughput.")
+    print(f"\nReport: {report_bytes / 1e6:.1f} MB for a {corpus_bytes / 1e6:.1f} MB corpus "
+          f"({report_bytes / corpus_bytes:.0%}; target: at most 100% at 3,000 documents, 50% at 100,000).")
     print("\nWhere the time went (seconds of task work, summed over workers; wall time includes scanning):")
     print(f"| run | wall | {' | '.join(STAGES)} |")
     print(f"|---|---|{'---|' * len(STAGES)}")

@@ -96,7 +96,7 @@ def _write_once(path: Path, text: str) -> None:
 
 def corpus(args: argparse.Namespace) -> int:
     """Run the whole batch under DATA's lock; publish the new corpus only when every task succeeded."""
-    started = time.monotonic()
+    started, wall_started = time.monotonic(), time.time()
     own_luigi_config()
     _raise_open_files_limit()
     seeds, data = Path(args.seeds).resolve(), Path(args.data).resolve()
@@ -126,6 +126,7 @@ def corpus(args: argparse.Namespace) -> int:
             for _ in range(ATTEMPTS):  # a task that finds a corrupt work file deletes it: build once more
                 layout.failed.unlink(missing_ok=True)
                 run_id, run = prepare(seeds, layout, config, selection(args.include, args.exclude))
+                run = {**run, "started": wall_started}  # for the report only: not part of any output's name
                 task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
                 _verify_outputs(layout, run_id)
                 result = _build(task, args, _progress(layout, run))

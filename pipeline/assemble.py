@@ -27,6 +27,8 @@ from pipeline.layout import Layout
 from pipeline.text import words
 
 ORDER = "order"  # a part's rejected lines carry their place in the outputs (Cleaned.order), dropped when merged
+# Counters of a part, summed over parts into stats.json (rule_classes: "rule\tclass" keys, read apart there).
+TALLIES = ("encodings", "languages", "removed_by_rule", "removed_by_class", "documents_by_rule", "rule_classes")
 COUNTS = ("read", "kept", "duplicates", "rejected", "internal_errors", "repaired")
 
 
@@ -60,12 +62,9 @@ def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[
     """One shard's share of the corpus. `templated`: rows (among the shard's kept and dropped documents) of
     the documents holding a `repeated` line; only they are read for stripping."""
     counts: Counter = Counter()
-    rules: Counter = Counter()
-    encodings: Counter = Counter()
-    languages: Counter = Counter()
+    tallies: dict[str, Counter] = {name: Counter() for name in TALLIES}
     sites: dict[str, Counter] = {}
-    kept: list[dict] = []
-    orders: list[tuple[str, int]] = []  # each kept document's place in the outputs (Cleaned.order)
+    shown: list[tuple[dict, tuple[str, int]]] = []  # documents for the report's pages, with their place
     row = -1  # the document's row in the shard's lines.npy
     with atomic_write(stem.with_suffix(".corpus.jsonl"), checksum=True) as corpus, \
             atomic_write(stem.with_suffix(".rejected.jsonl"), checksum=True) as rejected, \
@@ -79,10 +78,16 @@ def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[
                 counts["internal_errors"] += record.rejection.reason.startswith(INTERNAL_ERROR)
                 rejected.write(dumps({"path": record.path, "reason": record.rejection.reason,
                                       ORDER: record.order()}) + "\n")
+                if details := record.rejection.details:  # rejected after cleaning: the report shows why
+                    _read_as(counts, tallies, details)
+                    shown.append(({"id": None, "text": details["text"], "created": None, "rejected":
+                                   record.rejection.reason, "metadata": {"path": record.path, "title": None,
+                                   **{k: v for k, v in details.items() if k != "text"}}}, record.order()))
                 continue
             document, row = record.document, row + 1
             site = _site(sites, record.path, document.metadata.get("host"))
             site["read"] += 1
+            _read_as(counts, tallies, document.metadata)
             if record.path in dropped:
                 counts["duplicates"] += 1
                 site["duplicates"] += 1
@@ -98,22 +103,28 @@ def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[
                     meta["removed"] = [entry.to_dict() for entry in removed]
                     meta["words"] = words(text)
             counts["kept"] += 1
-            counts["repaired"] += bool(meta["repairs"])
-            encodings[meta["encoding"]] += 1
-            languages[meta["language"]] += 1
-            rules.update(r["rule"] for r in meta["removed"])
+            tallies["languages"][meta["language"]] += 1
+            tallies["removed_by_rule"].update(r["rule"] for r in meta["removed"])
+            tallies["removed_by_class"].update(r["class"] for r in meta["removed"])
+            tallies["documents_by_rule"].update({r["rule"] for r in meta["removed"]})
+            tallies["rule_classes"].update({f"{r['rule']}\t{r['class']}" for r in meta["removed"]})
             site["kept"] += 1
             site.update(f"rule:{r['rule']}" for r in meta["removed"])
             corpus.write(dumps(document.to_dict()) + "\n")
-            kept.append(document.to_dict())
-            orders.append(record.order())
+            shown.append((document.to_dict(), record.order()))
             if document.id in heads:
                 cluster.write(f"{dumps([record.path, document.id])}\t{dumps(document.to_dict())}\n")
-    pages = report.document_pages(stem.with_suffix(".pages"), kept, f"docs-{shard:04d}")
-    write_jsonl(stem.with_suffix(".index.jsonl"), ([*entry, order] for entry, order in zip(pages, orders, strict=True)))
+    entries = report.document_pages(stem.with_suffix(".pages"), [doc for doc, _ in shown], f"docs-{shard:04d}")
+    write_jsonl(stem.with_suffix(".index.jsonl"),
+                ([*entry, order] for entry, (_, order) in zip(entries, shown, strict=True)))
     # last: its presence marks the part done
-    write_json(stem.with_suffix(".stats.json"), {**counts, "encodings": encodings, "languages": languages,
-                                                  "removed_by_rule": rules, "sites": sites})
+    write_json(stem.with_suffix(".stats.json"), {**counts, **tallies, "sites": sites})
+
+
+def _read_as(counts: Counter, tallies: dict[str, Counter], meta: dict) -> None:
+    """Count how an input that was decoded read: its encoding, and whether anything had to be repaired."""
+    tallies["encodings"][meta["encoding"]] += 1
+    counts["repaired"] += bool(meta["repairs"])
 
 
 def _site(sites: dict[str, Counter], path: str, host: str | None) -> Counter:
@@ -128,7 +139,7 @@ def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Confi
         verify(stem.with_suffix(".corpus.jsonl"))
     with atomic_write(out["corpus.jsonl"], "wb", checksum=True) as corpus, contextlib.ExitStack() as parts:
         # Lines are copied as they are (bytes: nothing to decode), in path order; one open file per part.
-        lines = [zip([entry[-1] for entry in read_jsonl(stem.with_suffix(".index.jsonl"))],
+        lines = [zip([entry[-1] for entry in read_jsonl(stem.with_suffix(".index.jsonl")) if entry[4] == "kept"],
                      parts.enter_context(open(stem.with_suffix(".corpus.jsonl"), "rb")), strict=True)
                  for stem in stems]
         corpus.writelines(line for _, line in heapq.merge(*lines, key=operator.itemgetter(0)))
@@ -138,25 +149,26 @@ def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Confi
     with open(duplicates, "rb") as source, atomic_write(out["duplicates.jsonl"], "wb", checksum=True) as copy:
         shutil.copyfileobj(source, copy)
     counts: Counter = Counter()
-    rules: Counter = Counter()
-    encodings: Counter = Counter()
-    languages: Counter = Counter()
+    tallies: dict[str, Counter] = {name: Counter() for name in TALLIES}
     sites: dict[str, Counter] = {}
     for stem in stems:
         part = read_json(stem.with_suffix(".stats.json"))
         counts.update({k: part.get(k, 0) for k in COUNTS})
-        encodings.update(part["encodings"])
-        languages.update(part.get("languages", {}))
-        rules.update(part["removed_by_rule"])
+        for name in TALLIES:
+            tallies[name].update(part.get(name, {}))
         for name, site in part.get("sites", {}).items():
             sites.setdefault(name, Counter()).update(site)
     share = counts["duplicates"] / counts["read"] if counts["read"] else 0.0
     alarm = (f"{share:.0%} of inputs dropped as duplicates (alarm above {config.dedup.alarm_share:.0%})"
              if share > config.dedup.alarm_share else None)
     stats = {"run": content, **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors")},
-             "repaired": counts["repaired"], "encodings": dict(sorted(encodings.items())),
-             "languages": dict(sorted(languages.items(), key=lambda item: (-item[1], item[0]))),
-             "removed_by_rule": dict(sorted(rules.items())), "sites": _sites(sites), "alarm": alarm}
+             "repaired": counts["repaired"], "encodings": dict(sorted(tallies["encodings"].items())),
+             "languages": _by_count(tallies["languages"]),
+             "removed_by_rule": dict(sorted(tallies["removed_by_rule"].items())),
+             "removed_by_class": _by_count(tallies["removed_by_class"]),
+             "documents_by_rule": dict(sorted(tallies["documents_by_rule"].items())),
+             "rule_classes": dict(sorted(key.split("\t", 1) for key in tallies["rule_classes"])),
+             "sites": _sites(sites), "alarm": alarm}
     with atomic_write(out["stats.json"], checksum=True) as handle:  # last: marks the run's corpus done
         handle.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
 
@@ -170,3 +182,8 @@ def _sites(sites: dict[str, Counter]) -> dict[str, dict]:
         table[name] = {**{key: site[key] for key in ("read", "kept", "duplicates", "rejected")},
                        "top_rules": dict(sorted(rules.items(), key=lambda item: (-item[1], item[0]))[:3])}
     return table
+
+
+def _by_count(counter: Counter) -> dict[str, int]:
+    """Most first, then by name: the same order whatever order the parts came in."""
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))

@@ -65,12 +65,16 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     result = clean_lines(lines, config, title=page.title, markup=page if markup else None)
     text = result.text
     count = words(text)
+    cleaned = {"format": "html" if is_html else "text", "encoding": decoded.encoding,
+               "repairs": list(decoded.notes) + list(repaired.steps), "text": text,
+               "removed": [removal.to_dict() for removal in result.removed], "words": count}
     if count < config.min_words:
-        return Rejection(path, f"too short after cleaning ({count} words, minimum {config.min_words})")
+        return Rejection(path, f"too short after cleaning ({count} words, minimum {config.min_words})",
+                         details=cleaned)
     prose = sum(words(line) for line in text.split("\n")
                 if is_prose(line, config.quality.prose_min_words))
     if prose < config.quality.min_prose_share * count and prose < config.quality.article_prose_words:
-        return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose")
+        return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose", details=cleaned)
     url = known.url or page.url
     if known.date and (created := metadata.find_date(known.date)):
         created_source = "the record's date field"
@@ -84,10 +88,10 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
         "title": known.title or page.title or result.title,
         "title_source": "the record's title field" if known.title else page.title_source or result.title_source,
         "created_source": created_source,
-        "format": "html" if is_html else "text",
-        "encoding": decoded.encoding,
-        "repairs": list(decoded.notes) + list(repaired.steps),
-        "removed": [removal.to_dict() for removal in result.removed],
+        "format": cleaned["format"],
+        "encoding": cleaned["encoding"],
+        "repairs": cleaned["repairs"],
+        "removed": cleaned["removed"],
         "words": count,
     }
     meta["language"], meta["language_score"] = language.identify(text)
@@ -120,7 +124,7 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
         if prefix:
             removed.append(Removal(first, "date-prefix", "byline", prefix.strip(), 0))
             lines[first] = rest
-            created_source = f"date prefix (line {first})"
+            created_source = f"the date prefix on line {first + 1}"
     origin = list(range(len(lines)))
     if markup is None:  # a page's blocks are paragraphs already; a scrape's text nodes may not be
         lines, origin = reflow(lines)
@@ -128,7 +132,7 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
     labels = classify(lines, rules, config.quality.prose_min_words, markup.linked, markup.main, markup.labels) \
         if markup else classify(lines, rules, config.quality.prose_min_words)
     title_row = _title_row(lines, labels) if title is None else _repeated_title(lines, labels, title)
-    title_source = f"headline above the body (line {origin[title_row]})" \
+    title_source = f"the headline above the body on line {origin[title_row] + 1}" \
         if title is None and title_row is not None else None
     title = title or (lines[title_row].strip() if title_row is not None else None)
     if title_row is not None:
@@ -142,7 +146,7 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
         removed.append(Removal(origin[index], label.rule, label.cls, line.strip(), len(kept)))
         if created is None and label.cls == "byline":
             created = metadata.find_date(line)
-            created_source = f"{label.rule} (line {origin[index]})" if created else None
+            created_source = f"the {label.rule} on line {origin[index] + 1}" if created else None
     while kept and not kept[-1]:
         kept.pop()
     if markup is None:  # pieces that only a removed line kept apart are one paragraph: clean text stays clean

@@ -53,6 +53,7 @@ class Rejection:
     path: str
     reason: str
     transient: bool = False
+    details: dict | None = None  # for a page rejected after cleaning: what was kept and removed, and how it read
 
 
 @dataclass(slots=True)
@@ -74,6 +75,8 @@ class Cleaned:
             record = {"path": self.path, "rejected": self.rejection.reason}
             if self.rejection.transient:
                 record["transient"] = True
+            if self.rejection.details:
+                record["details"] = self.rejection.details
         else:
             record = {"path": self.path, "document": self.document.to_dict()}
         return {**record, "sha256": self.sha256, **({"seed": self.seed} if self.seed else {})}
@@ -82,6 +85,7 @@ class Cleaned:
     def from_dict(cls, record: dict) -> Cleaned:
         seed = record.get("seed")
         if "rejected" in record:
-            rejection = Rejection(record["path"], record["rejected"], record.get("transient", False))
+            rejection = Rejection(record["path"], record["rejected"], record.get("transient", False),
+                                  record.get("details"))
             return cls(record["path"], record.get("sha256"), rejection=rejection, seed=seed)
         return cls(record["path"], record.get("sha256"), document=Document.from_dict(record["document"]), seed=seed)

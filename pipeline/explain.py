@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline import wording
 from pipeline.files import read_jsonl
 from pipeline.layout import Layout
 
@@ -29,7 +31,8 @@ def decision(data: Path, path: str) -> dict:
     if record is None:
         raise LookupError(f"{path}: not an input of the current run ({run})")
     if "rejected" in record:
-        return {"path": path, "status": "rejected", "reason": record["rejected"]}
+        found = {"path": path, "status": "rejected", "reason": record["rejected"]}
+        return {**found, "cleaned": record["details"]} if record.get("details") else found
     duplicate = next((d for d in read_jsonl(data / "duplicates.jsonl") if d["path"] == path), None)
     final = next((d for d in read_jsonl(data / "corpus.jsonl") if d["metadata"]["path"] == path), None)
     if duplicate is None:
@@ -40,26 +43,42 @@ def decision(data: Path, path: str) -> dict:
             "document": record["document"]}
 
 
-def describe(found: dict) -> Iterator[str]:
-    """The decision in lines for a person to read."""
+def describe(found: dict, width: int = 100) -> Iterator[str]:
+    """The decision in lines for a person to read: plain words, 1-based line numbers, every removed line
+    whole (wrapped to `width`)."""
     yield f"seed      {found['path']}"
     if found["status"] == "rejected":
         yield f"status    rejected: {found['reason']}"
+        if "cleaned" not in found:
+            return
+        meta = found["cleaned"]
+        yield f"format    {meta['format']}, read as {meta['encoding']}"
+        yield f"repairs   {wording.repairs(meta['repairs'], meta['encoding'])}"
+        yield f"words     {meta['words']} left after cleaning, {wording.count(len(meta['removed']), 'line')} removed:"
+        yield from _removals(meta["removed"], width)
         return
     document = found["document"]
     meta = document["metadata"]
     if found["status"] == "dropped":
         yield (f"status    dropped: {found['kind']} duplicate of {found['duplicate_of']} "
-               f"({found['kept_path'] or '?'}), similarity {found['similarity']}")
+               f"({found['kept_path'] or 'the kept copy'}), similarity {found['similarity']}")
     else:
         yield f"status    kept as {document['id']}"
-    yield f"format    {meta['format']}, bytes were {meta['encoding']}"
+    yield f"format    {meta['format']}, read as {meta['encoding']}"
     if meta.get("url"):
         yield f"url       {meta['url']}" + (f" (fetched {meta['fetched']})" if meta.get("fetched") else "")
     yield f"language  {meta['language']} (probability {meta['language_score']})"
-    yield f"repairs   {', '.join(meta['repairs']) or 'none'}"
-    yield f"title     {meta['title']!r} (from {meta.get('title_source') or 'nowhere'})"
-    yield f"created   {document['created']} (from {meta.get('created_source') or 'nowhere'})"
-    yield f"words     {meta['words']} kept, {len(meta['removed'])} lines removed:"
-    for entry in meta["removed"]:
-        yield f"  line {entry['line']:>4}  {entry['rule']:<26} {entry['class']:<14} {entry['text'][:90]!r}"
+    yield f"repairs   {wording.repairs(meta['repairs'], meta['encoding'])}"
+    yield (f"title     {meta['title']!r} (from {meta.get('title_source') or 'the record'})" if meta["title"]
+           else "title     none found")
+    yield (f"created   {document['created']} (from {meta.get('created_source') or 'the record'})"
+           if document["created"] else "created   no date found")
+    yield f"words     {meta['words']} kept, {wording.count(len(meta['removed']), 'line')} removed:"
+    yield from _removals(meta["removed"], width)
+
+
+def _removals(removed: list[dict], width: int) -> Iterator[str]:
+    """Each removed line: its number in the input (1-based), rule and class, then its whole text."""
+    for entry in removed:
+        yield f"  line {entry['line'] + 1:>4}  {entry['rule']} ({entry['class']})"
+        yield from textwrap.wrap(entry["text"], width, initial_indent=" " * 8, subsequent_indent=" " * 8) or [""]

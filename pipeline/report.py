@@ -1,10 +1,16 @@
-"""The audit report: a static, self-contained view of one run, split into pages so that it stays usable at
-100,000 documents (no page holds more than a hundred documents; the index searches a compact list).
+"""The audit report: a static, self-contained view of one run (no network, no external script), split into
+pages so that it stays small and usable at 100,000 documents.
 
-report.html    summary, removals per rule, encodings, search by path and filter by rule
-report/        docs-SHARD-NNN.html (cleaned text, removed lines struck through and labelled by rule),
-               clusters-NNNN.html (kept document and its copies side by side, differing words marked),
-               rejected-NNNN.html (inputs and reasons)
+report.html    the run, outcomes and removals by class as charts, the rules with what they do, sites,
+               encodings and repairs, languages, a search over every input by path and title
+report/        docs-SHARD-NNN.html (a sample of each shard's documents, rejected-after-cleaning ones too:
+               cleaned text with removed lines in place, labelled, long blocks folded),
+               clusters-NNNN.html (the largest duplicate clusters: the kept text once, each copy as a
+               difference from it), rejected-NNNN.html (inputs and reasons)
+
+Size: the pages hold a sample, not every document (PAGED per shard, chosen by a hash of the path, so the
+same documents are shown whatever the shard layout); every input stays findable in the index, and
+`seed-corpus explain PATH` shows any of them whole.
 """
 
 from __future__ import annotations
@@ -15,56 +21,93 @@ import heapq
 import html
 import json
 import os
+import re
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+from pipeline import wording
 from pipeline.files import atomic_write, read_jsonl
+from pipeline.rules import descriptions
 
-DOCS_PER_PAGE = 100
+DOCS_PER_PAGE = 50
+PAGED = 200  # documents of a shard that get a page (the rest are in the index, and in `explain`)
+PAGED_REJECTED = 50  # ... and rejected-after-cleaning documents of a shard
 CLUSTERS_PER_PAGE = 50
+CLUSTERS_SHOWN = 500  # the largest clusters get a section (all are counted, and findable in the index)
 REJECTED_PER_PAGE = 1000
 DIFF_WORDS = 3000
+FOLD_LINES = 4  # a removed block of this many lines or more is folded under its label
+SITES_SHOWN = 50  # the sites table lists this many, most documents first (stats.json has them all)
+TOKENS = re.compile(r"\S+|\n")
 
 STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222}
-h1,h2,h3{line-height:1.2} table{border-collapse:collapse} td,th{border:1px solid #ccc;padding:.2em .5em;
-vertical-align:top;text-align:left} .doc{border-top:2px solid #888;margin-top:2em}
-.meta{color:#555;font-size:90%} p{margin:.3em 0} .removed{color:#999}
+h1,h2,h3{line-height:1.2} table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ccc;
+padding:.2em .5em;vertical-align:top;text-align:left} td.n{text-align:right} .doc{border-top:2px solid #888;
+margin-top:2em} .meta{color:#555;font-size:90%} p{margin:.3em 0} .removed{color:#999}
+.removed summary{cursor:pointer} .ln{font-size:75%;color:#777;margin-right:.5em}
 .rule{font-size:80%;background:#fde2e2;color:#900;border-radius:3px;padding:0 .3em;margin-left:.5em}
-mark{background:#fff3a3} .pair td{width:50%;font-size:90%} nav a{margin-right:1em} .alarm{color:#b00}
+ins{background:#d8f5d0;text-decoration:none} del{color:#999} .copy del{background:#fde2e2;color:#900}
+nav{margin:.5em 0} nav a{margin-right:1.5em} .alarm{color:#b00} .charts{display:flex;gap:3em;flex-wrap:wrap}
+.run td,.run th{border:none;padding:.1em .8em .1em 0}
 """
 SEARCH = """
 const index = JSON.parse(document.getElementById('index').textContent);
-const box = document.getElementById('q'), rule = document.getElementById('rule'), out = document.getElementById('hits');
+const box = document.getElementById('q'), rule = document.getElementById('rule'),
+      status = document.getElementById('status'), out = document.getElementById('hits');
 function show() {
-  const q = box.value.toLowerCase(), r = rule.value; out.replaceChildren();
+  const q = box.value.toLowerCase(), r = rule.value, s = status.value; out.replaceChildren();
   let shown = 0, total = 0;
-  for (const [path, page, rules] of index) {
-    if ((q && !path.toLowerCase().includes(q)) || (r && !rules.includes(r))) continue;
+  for (const [path, page, rules, title, state] of index) {
+    if (q && !path.toLowerCase().includes(q) && !(title || '').toLowerCase().includes(q)) continue;
+    if ((r && !rules.includes(r)) || (s && state !== s)) continue;
     total++; if (shown >= 200) continue; shown++;
-    const li = document.createElement('li'), a = document.createElement('a');
-    a.href = 'report/' + page + '#' + encodeURIComponent(path); a.textContent = path; li.append(a); out.append(li);
+    const li = document.createElement('li');
+    const target = page ? document.createElement('a') : document.createElement('span');
+    if (page) target.href = 'report/' + page + '#' + encodeURIComponent(path);
+    target.textContent = path; li.append(target);
+    li.append(' ' + state + (title ? ' · ' + title : '') + (page ? '' : ' · not in the sample: seed-corpus explain'));
+    out.append(li);
   }
-  document.getElementById('count').textContent = total + ' documents' + (total > shown ? ' (first 200 shown)' : '');
+  document.getElementById('count').textContent = total + ' inputs' + (total > shown ? ' (first 200 shown)' : '');
 }
-box.addEventListener('input', show); rule.addEventListener('change', show); show();
+for (const control of [box, rule, status]) control.addEventListener('input', show);
+show();
 """
 
 
 def document_pages(folder: Path, documents: list[dict], prefix: str) -> list[list]:
-    """Write the documents' pages (`prefix`-NNN.html) into `folder`; returns one search index entry per
-    document: [path, page, rules that removed lines from it]."""
+    """Write the pages (`prefix`-NNN.html) of a sample of a shard's documents into `folder`: the PAGED kept
+    ones and PAGED_REJECTED rejected-after-cleaning ones whose paths hash lowest. Returns one search index
+    entry per document, in order: [path, its page or None, rules that removed lines, title, status]."""
     folder.mkdir(parents=True, exist_ok=True)
-    index: list[list] = []
-    for number, chunk in enumerate(_chunks(documents, DOCS_PER_PAGE), start=1):
-        name = f"{prefix}-{number:03d}.html"
-        _page(folder / name, f"Documents, page {number} of shard {prefix.rsplit('-', 1)[-1]}",
-              "".join(_document(doc) for doc in chunk))
-        index.extend([doc["metadata"]["path"], name, sorted({r["rule"] for r in doc["metadata"]["removed"]})]
-                     for doc in chunk)
-    return index
+    rejected = [doc for doc in documents if doc.get("rejected")]
+    chosen = {doc["metadata"]["path"] for doc in _lowest([doc for doc in documents if not doc.get("rejected")], PAGED)}
+    chosen |= {doc["metadata"]["path"] for doc in _lowest(rejected, PAGED_REJECTED)}
+    paged = [doc for doc in documents if doc["metadata"]["path"] in chosen]
+    page_of: dict[str, str] = {}
+    chunks = list(_chunks(paged, DOCS_PER_PAGE))
+    names = [f"{prefix}-{number:03d}.html" for number in range(1, len(chunks) + 1)]
+    for number, (name, chunk) in enumerate(zip(names, chunks, strict=True)):
+        links = {"previous page": names[number - 1] if number else None,
+                 "next page": names[number + 1] if number + 1 < len(names) else None}
+        _page(folder / name, f"Documents, shard {prefix.rsplit('-', 1)[-1]}, page {number + 1} of {len(names)}",
+              "".join(_document(doc) for doc in chunk), links=links)
+        page_of.update((doc["metadata"]["path"], name) for doc in chunk)
+    return [[doc["metadata"]["path"], page_of.get(doc["metadata"]["path"]),
+             sorted({r["rule"] for r in doc["metadata"]["removed"]}), doc["metadata"].get("title"),
+             "rejected" if doc.get("rejected") else "kept"] for doc in documents]
+
+
+def _lowest(documents: list[dict], count: int) -> list[dict]:
+    """The `count` documents whose paths hash lowest: a sample that does not depend on the shard layout."""
+    if len(documents) <= count:
+        return documents
+    return heapq.nsmallest(count, documents, key=lambda doc: hashlib.blake2b(
+        doc["metadata"]["path"].encode(), digest_size=8).digest())
 
 
 class Sections:
@@ -136,10 +179,11 @@ class ClusterDocuments:
             handle.close()
 
 
-def build(target: Path, stems: list[Path], outputs: dict[str, Path], cache: Path) -> None:
+def build(target: Path, stems: list[Path], outputs: dict[str, Path], cache: Path, run: dict) -> None:
     """report.html (`target`) and report/ beside it for a run, from its parts and published files. The
     parts' document pages are linked, not copied; cluster sections unchanged since the newest other run's
-    `cache` file are reused. Staged in a hidden folder and moved in place, report.html last."""
+    `cache` file are reused. Staged in a hidden folder and moved in place, report.html last. `run`: what
+    the index says of the run (seeds, started, settings, rules)."""
     folder = target.parent
     staged = folder / ".report.tmp.d"
     if staged.exists():
@@ -155,9 +199,9 @@ def build(target: Path, stems: list[Path], outputs: dict[str, Path], cache: Path
     with atomic_write(cache) as out:
         sections = Sections(earlier, out)
         try:
-            write_report(staged, list(index), list(read_jsonl(outputs["duplicates.jsonl"])),
+            write_report(staged, [entry[:5] for entry in index], list(read_jsonl(outputs["duplicates.jsonl"])),
                          list(read_jsonl(outputs["rejected.jsonl"])), json.loads(outputs["stats.json"].read_text()),
-                         involved, sections)
+                         involved, sections, run)
         finally:
             sections.close()
             involved.close()
@@ -177,31 +221,47 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def write_report(folder: Path, index: list[list], duplicates: list[dict], rejected: list[dict], stats: dict,
-                 involved: ClusterDocuments, sections: Sections) -> None:
+                 involved: ClusterDocuments, sections: Sections, run: dict) -> None:
     """Write report.html and the cluster and rejection pages of report/ into `folder` (the document pages
     are there already, written shard by shard). `involved` gives the documents of each cluster: the
-    dropped copies and the kept document they were folded into."""
+    dropped copies and the kept document they were folded into. `index`: the parts' entries (kept and
+    rejected-after-cleaning documents); dropped and other rejected inputs are added here."""
     pages = folder / "report"
     pages.mkdir(parents=True, exist_ok=True)
     clusters: dict[str, list[dict]] = {}
     for duplicate in duplicates:
         clusters.setdefault(duplicate["duplicate_of"], []).append(duplicate)
-    cluster_pages = []
-    for number, chunk in enumerate(_chunks(sorted(clusters.items()), CLUSTERS_PER_PAGE), start=1):
-        name = f"clusters-{number:04d}.html"
+    ordered = sorted(clusters.items(), key=lambda item: (-len(item[1]), item[0]))[:CLUSTERS_SHOWN]
+    cluster_pages, page_of = [], {}
+    chunks = list(_chunks(ordered, CLUSTERS_PER_PAGE))
+    names = [f"clusters-{number:04d}.html" for number in range(1, len(chunks) + 1)]
+    for number, (name, chunk) in enumerate(zip(names, chunks, strict=True)):
         cluster_pages.append(name)
         body = "".join(sections.get(involved.kept_document(kept_id), members,
                                     {m["path"]: involved.copy(m["path"]) for m in members})
                        for kept_id, members in chunk)
-        _page(pages / name, f"Duplicate clusters, page {number}", body)
+        links = {"previous page": names[number - 1] if number else None,
+                 "next page": names[number + 1] if number + 1 < len(names) else None}
+        _page(pages / name, f"Duplicate clusters, page {number + 1} of {len(names)} (largest first)", body, links=links)
+        page_of.update((member["path"], name) for _, members in chunk for member in members)
+    indexed = {entry[0] for entry in index}
+    for duplicate in duplicates:
+        copy = involved.copy(duplicate["path"])
+        index.append([duplicate["path"], page_of.get(duplicate["path"]), [],
+                      copy and copy["metadata"].get("title"), f"dropped ({duplicate['kind']} duplicate)"])
     rejected_pages = []
-    for number, chunk in enumerate(_chunks(rejected, REJECTED_PER_PAGE), start=1):
-        name = f"rejected-{number:04d}.html"
+    chunks = list(_chunks(rejected, REJECTED_PER_PAGE))
+    names = [f"rejected-{number:04d}.html" for number in range(1, len(chunks) + 1)]
+    for number, (name, chunk) in enumerate(zip(names, chunks, strict=True)):
         rejected_pages.append(name)
-        rows = "".join(f"<tr><td>{_e(r['path'])}</td><td>{_e(r['reason'])}</td></tr>" for r in chunk)
-        table = f"<table><tr><th>path</th><th>reason</th></tr>{rows}</table>"
-        _page(pages / name, f"Rejected inputs, page {number}", table)
-    _index(folder / "report.html", stats, index, len(clusters), cluster_pages, rejected_pages)
+        rows = "".join(f'<tr id="{_e(r["path"])}"><td>{_e(r["path"])}</td><td>{_e(r["reason"])}</td></tr>'
+                       for r in chunk)
+        links = {"previous page": names[number - 1] if number else None,
+                 "next page": names[number + 1] if number + 1 < len(names) else None}
+        _page(pages / name, f"Rejected inputs, page {number + 1} of {len(names)}",
+              f"<table><tr><th>path</th><th>reason</th></tr>{rows}</table>", links=links)
+        index.extend([r["path"], name, [], None, "rejected"] for r in chunk if r["path"] not in indexed)
+    _index(folder / "report.html", stats, index, len(clusters), cluster_pages, rejected_pages, run)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -219,15 +279,20 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _page(path: Path, title: str, body: str, script: str = "") -> None:
-    nav = '<nav><a href="../report.html">summary</a></nav>' if path.parent.name == "report" else ""
+def _page(path: Path, title: str, body: str, script: str = "", links: dict[str, str | None] | None = None) -> None:
+    """A page of the report; those under report/ lead back to the index and to their neighbours."""
+    nav = ""
+    if path.name != "report.html":  # every page but the index, wherever it is written first (a part's pages)
+        nav = '<nav><a href="../report.html">← back to the summary</a>' + "".join(
+            f'<a href="{_e(target)}">{_e(label)}</a>' for label, target in (links or {}).items() if target) + "</nav>"
     path.write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
-                    f"<style>{STYLE}</style></head><body>{nav}<h1>{_e(title)}</h1>{body}"
+                    f"<style>{STYLE}</style></head><body>{nav}<h1>{_e(title)}</h1>{body}{nav}"
                     f"{f'<script>{script}</script>' if script else ''}</body></html>\n", encoding="utf-8")
 
 
 def _document(doc: dict) -> str:
-    """One document: its metadata, then its lines with every removed line struck through in place."""
+    """One document: what is known of it, then its lines with every removed line in place, labelled with
+    its rule and class and its line number in the input (1-based); long removed blocks are folded."""
     meta = doc["metadata"]
     lines = _e(doc["text"]).split("\n") if doc["text"] else []  # escaped once: escaping keeps the line breaks
     removed: dict[int, list[dict]] = {}
@@ -235,78 +300,166 @@ def _document(doc: dict) -> str:
         removed.setdefault(min(entry.get("at", len(lines)), len(lines)), []).append(entry)
     parts = []
     for position in range(len(lines) + 1):
-        for entry in removed.get(position, []):
-            parts.append(f'<p class="removed"><del>{_e(entry["text"])}</del><span class="rule">'
-                         f'{_e(entry["rule"] + " · " + entry["class"])}</span></p>')
+        for block in _blocks(removed.get(position, [])):
+            parts.append(_removed(block))
         if position < len(lines) and lines[position]:
             parts.append(f"<p>{lines[position]}</p>")
-    repairs = f" · repairs: {', '.join(meta['repairs'])}" if meta["repairs"] else ""
-    info = (f'id {doc["id"]} · title {meta.get("title")} ({meta.get("title_source")}) · created {doc["created"]} '
-            f'({meta.get("created_source")}) · {meta["format"]}, {meta["encoding"]}{repairs} · {meta["words"]} words'
-            f' · {len(meta["removed"])} removed')  # plain text, escaped once
+    facts = []
+    if meta.get("title"):
+        facts.append(f"title “{_e(meta['title'])}” ({_e(meta.get('title_source') or 'given')})")
+    if doc.get("created"):
+        facts.append(f"published {_e(doc['created'])} ({_e(meta.get('created_source') or 'given')})")
+    facts.append(f"{_e(meta['format'])}, {_e(meta['encoding'])}")
+    if meta.get("language"):
+        facts.append(f"language {_e(meta['language'])}")
+    facts.append(f"{wording.count(meta['words'], 'word')} kept, {wording.count(len(meta['removed']), 'line')} removed")
+    if meta.get("url"):
+        facts.append(f"from {_e(meta['url'])}")
+    status = (f'<p class="alarm">Rejected: {_e(doc["rejected"])}</p>' if doc.get("rejected")
+              else f'<p class="meta">kept as {_e(doc["id"])}</p>')
+    repairs = (f'<p class="meta">repairs: {_e(wording.repairs(meta["repairs"], meta["encoding"]))}</p>'
+               if meta["repairs"] else "")
     path = _e(meta["path"])
-    return f'<section class="doc" id="{path}"><h2>{path}</h2><p class="meta">{_e(info)}</p>{"".join(parts)}</section>'
+    return (f'<section class="doc" id="{path}"><h2>{path}</h2>{status}<p class="meta">{" · ".join(facts)}</p>'
+            f'{repairs}{"".join(parts)}</section>')
+
+
+def _blocks(entries: list[dict]) -> Iterator[list[dict]]:
+    """Removed lines that stood together and went by one rule, as blocks."""
+    block: list[dict] = []
+    for entry in entries:
+        if block and (entry["rule"] != block[-1]["rule"] or entry["line"] != block[-1]["line"] + 1):
+            yield block
+            block = []
+        block.append(entry)
+    if block:
+        yield block
+
+
+def _removed(block: list[dict]) -> str:
+    """A removed block in place: line by line, or folded under its label when it is long."""
+    label = f'<span class="rule">{_e(block[0]["rule"] + " · " + block[0]["class"])}</span>'
+    lines = "".join(f'<p class="removed"><span class="ln">line {entry["line"] + 1}</span>'
+                    f'<del>{_e(entry["text"])}</del>{"" if len(block) >= FOLD_LINES else label}</p>' for entry in block)
+    if len(block) < FOLD_LINES:
+        return lines
+    first, last = block[0]["line"] + 1, block[-1]["line"] + 1
+    return (f'<details class="removed"><summary>lines {first}–{last}: {len(block)} lines removed {label}'
+            f"</summary>{lines}</details>")
 
 
 def _cluster(kept: dict | None, members: list[dict], copies: dict[str, dict | None]) -> str:
-    """A kept document and each copy side by side, the words they do not share marked."""
+    """A kept document's text once, then each copy as its difference from it (words only the copy has
+    inserted, words only the kept text has struck), with how the copy was read and how similar it is."""
     head = kept["metadata"]["path"] if kept else "?"
-    rows = []
+    text = _e(kept["text"]).replace("\n", "</p><p>") if kept else ""
+    parts = [f'<section class="doc" id="{_e(head)}"><h2>{_e(head)} and {wording.count(len(members), "copy", "copies")}'
+             f'</h2><p class="meta">kept: {_e(head)}</p><details><summary>the kept text</summary><p>{text}</p>'
+             "</details>"]
     for member in members:
         copy = copies.get(member["path"])
-        left, right = _diff(kept["text"] if kept else "", copy["text"] if copy else "")
-        rows.append(f'<tr><th>kept: {_e(head)}</th><th>{_e(member["kind"])} duplicate: {_e(member["path"])} '
-                    f'(similarity {member["similarity"]})</th></tr>'
-                    f'<tr class="pair"><td>{left}</td><td>{right}</td></tr>')
-    return f'<section class="doc"><h2>{_e(head)}</h2><table>{"".join(rows)}</table></section>'
+        facts = [f"{member['kind']} duplicate", f"similarity {member['similarity']}"]
+        if copy:
+            meta = copy["metadata"]
+            facts += [f"{meta['format']}, {meta['encoding']}",
+                      f"repairs: {wording.repairs(meta['repairs'], meta['encoding'])}"]
+        body = _diff(kept["text"] if kept else "", copy["text"] if copy else "")
+        parts.append(f'<h3 id="{_e(member["path"])}">{_e(member["path"])}</h3><p class="meta">{_e(" · ".join(facts))}'
+                     f'</p><div class="copy"><p>{body or "the same text"}</p></div>')
+    return "".join(parts) + "</section>"
 
 
-def _diff(left: str, right: str) -> tuple[str, str]:
-    a, b = left.split()[:DIFF_WORDS], right.split()[:DIFF_WORDS]
-    out_a, out_b = [], []
+def _diff(kept: str, copy: str) -> str:
+    """The copy as it differs from the kept text, paragraphs kept: <ins> only in the copy, <del> only in the
+    kept text; "" when they are the same."""
+    a, b = TOKENS.findall(kept)[:DIFF_WORDS], TOKENS.findall(copy)[:DIFF_WORDS]
+    if a == b:
+        return ""
+    out = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        words_a, words_b = _e(" ".join(a[i1:i2])), _e(" ".join(b[j1:j2]))
         if tag == "equal":
-            out_a.append(words_a)
-            out_b.append(words_b)
-        else:
-            out_a.append(f"<mark>{words_a}</mark>" if words_a else "")
-            out_b.append(f"<mark>{words_b}</mark>" if words_b else "")
-    return " ".join(p for p in out_a if p), " ".join(p for p in out_b if p)
+            out.append(_words(b[j1:j2]))
+            continue
+        if i2 > i1:
+            out.append(f"<del>{_words(a[i1:i2])}</del>")
+        if j2 > j1:
+            out.append(f"<ins>{_words(b[j1:j2])}</ins>")
+    return " ".join(part for part in out if part).replace(" \n ", "\n").replace("\n", "</p><p>")
 
 
-SITES_SHOWN = 50  # the sites table lists this many, most documents first (stats.json has them all)
+def _words(tokens: list[str]) -> str:
+    return _e(" ".join(tokens))
+
+
+def _bars(title: str, items: list[tuple[str, int]], width: int = 420) -> str:
+    """A horizontal bar chart as inline SVG (no script, no network), with the counts written beside."""
+    items = [(label, value) for label, value in items if value]
+    if not items:
+        return ""
+    top, row = max(value for _, value in items), 22
+    bars = "".join(
+        f'<text x="0" y="{i * row + 15}" font-size="13">{_e(label)}</text>'
+        f'<rect x="150" y="{i * row + 4}" width="{max(1, round(value / top * (width - 220)))}" height="14" '
+        f'fill="#4a78b5"><title>{_e(label)}: {value}</title></rect>'
+        f'<text x="{156 + round(value / top * (width - 220))}" y="{i * row + 15}" font-size="13">{value}</text>'
+        for i, (label, value) in enumerate(items))
+    return (f'<figure><figcaption>{_e(title)}</figcaption><svg role="img" aria-label="{_e(title)}" width="{width}" '
+            f'height="{len(items) * row + 4}" xmlns="http://www.w3.org/2000/svg">{bars}</svg></figure>')
 
 
 def _index(path: Path, stats: dict, index: list[list], clusters: int, cluster_pages: list[str],
-           rejected_pages: list[str]) -> None:
+           rejected_pages: list[str], run: dict) -> None:
+    """report.html: the run, what became of the inputs, the rules, the sites, and a search over every input."""
     rules = stats["removed_by_rule"]
-    summary = "".join(f"<tr><th>{name}</th><td>{stats[name]}</td></tr>"
+    described = descriptions(run["rules"]) if run.get("rules") else {}
+    classes = stats.get("rule_classes", {})
+    documents = stats.get("documents_by_rule", {})
+    started = run.get("started")
+    when = [f"<tr><th>started</th><td>{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(started))}</td></tr>",
+            f"<tr><th>duration</th><td>{time.time() - started:.1f} s until this report</td></tr>"] if started else []
+    facts = [*when, f"<tr><th>seeds</th><td>{_e(run.get('seeds', ''))}</td></tr>",
+             f"<tr><th>run</th><td>{_e(stats['run'])}</td></tr>",
+             f"<tr><th>settings</th><td>fingerprint {_e(run.get('config', ''))}</td></tr>",
+             "<tr><th>status</th><td>every task succeeded; published with its corpus (exit status 0)</td></tr>"]
+    summary = "".join(f"<tr><th>{name}</th><td class=n>{stats[name]}</td></tr>"
                       for name in ("read", "kept", "duplicates", "rejected", "repaired"))
-    rule_rows = "".join(f"<tr><td>{_e(rule)}</td><td>{count}</td></tr>" for rule, count in rules.items())
+    charts = (_bars("What became of the inputs", [(name, stats[name]) for name in ("kept", "duplicates", "rejected")])
+              + _bars("Lines removed, by class", list(stats.get("removed_by_class", {}).items())[:12])
+              + _bars("Documents, by site (largest 8)",
+                      [(name, site["read"]) for name, site in list(stats.get("sites", {}).items())[:8]]))
+    rule_rows = "".join(
+        f"<tr><td>{_e(rule)}</td><td>{_e(classes.get(rule, ''))}</td><td>{_e(described.get(rule, ''))}</td>"
+        f"<td class=n>{count}</td><td class=n>{documents.get(rule, 0)}</td></tr>"
+        for rule, count in sorted(rules.items(), key=lambda item: (-item[1], item[0])))
+    site_rows = "".join(
+        f"<tr><td>{_e(name)}</td><td class=n>{site['read']}</td><td class=n>{site['kept'] / site['read']:.0%}</td>"
+        f"<td class=n>{site['duplicates']}</td><td class=n>{site['rejected']}</td>"
+        f"<td>{_e(', '.join(f'{rule} ({count})' for rule, count in site['top_rules'].items()))}</td></tr>"
+        for name, site in list(stats.get("sites", {}).items())[:SITES_SHOWN])
     encodings = ", ".join(f"{_e(name)}: {count}" for name, count in stats["encodings"].items())
+    languages = ", ".join(f"{_e(name)}: {count}" for name, count in stats.get("languages", {}).items())
     alarm = f'<p class="alarm">ALARM: {_e(stats["alarm"])}</p>' if stats.get("alarm") else ""
     links = "".join(f'<a href="report/{name}">{name}</a> ' for name in cluster_pages) or "none"
     rejected = "".join(f'<a href="report/{name}">{name}</a> ' for name in rejected_pages) or "none"
-    options = "".join(f'<option value="{_e(rule)}">{_e(rule)}</option>' for rule in rules)
+    options = "".join(f'<option value="{_e(rule)}">{_e(rule)}</option>' for rule in sorted(rules))
+    states = sorted({entry[4] for entry in index})
+    statuses = "".join(f'<option value="{_e(state)}">{_e(state)}</option>' for state in states)
     # JSON inside <script>: escaped so that no path can open a comment or close the element
-    data = json.dumps([entry[:3] for entry in index])
+    data = json.dumps(index, ensure_ascii=False)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    languages = ", ".join(f"{_e(name)}: {count}" for name, count in stats.get("languages", {}).items())
-    site_rows = "".join(
-        f"<tr><td>{_e(name)}</td><td>{site['read']}</td><td>{site['kept'] / site['read']:.0%}</td>"
-        f"<td>{site['duplicates']}</td><td>{site['rejected']}</td>"
-        f"<td>{_e(', '.join(f'{rule} ({count})' for rule, count in site['top_rules'].items()))}</td></tr>"
-        for name, site in list(stats.get("sites", {}).items())[:SITES_SHOWN])
-    body = (f"{alarm}<h2>Summary</h2><table>{summary}</table><p>Encodings: {encodings or 'none'}</p>"
-            f"<p>Languages: {languages or 'none'}</p>"
-            f"<h2>Sites (the URL's host, or the folder; {SITES_SHOWN} with the most documents)</h2><table><tr>"
+    shown = f" (the {CLUSTERS_SHOWN} largest are shown)" if clusters > CLUSTERS_SHOWN else ""
+    body = (f'{alarm}<table class="run">{"".join(facts)}</table><h2>Summary</h2><div class="charts"><table>{summary}'
+            f"</table>{charts}</div><p>Encodings (every input that was decoded): {encodings or 'none'} · "
+            f"repaired: {stats['repaired']}</p><p>Languages (kept documents): {languages or 'none'}</p>"
+            f"<h2>Rules</h2><table><tr><th>rule</th><th>class</th><th>what it removes</th><th>lines</th>"
+            f"<th>documents</th></tr>{rule_rows}</table>"
+            f"<h2>Sites (the URL's host, or the folder; the {SITES_SHOWN} with the most documents)</h2><table><tr>"
             f"<th>site</th><th>documents</th><th>kept</th><th>duplicates</th><th>rejected</th><th>top rules</th>"
             f"</tr>{site_rows}</table>"
-            f"<h2>Removals by rule</h2><table><tr><th>rule</th><th>lines</th></tr>{rule_rows}</table>"
-            f"<h2>Documents</h2><p><input id=q placeholder='search by path' size=40> "
-            f"<select id=rule><option value=''>any rule</option>{options}</select> <span id=count></span></p>"
-            f"<ul id=hits></ul><h2>Duplicate clusters ({clusters})</h2><p>{links}</p>"
+            f"<h2>Every input</h2><p><input id=q placeholder='search by path or title' size=40> "
+            f"<select id=rule><option value=''>any rule</option>{options}</select> "
+            f"<select id=status><option value=''>any outcome</option>{statuses}</select> <span id=count></span></p>"
+            f"<ul id=hits></ul><h2>Duplicate clusters ({clusters}){shown}</h2><p>{links}</p>"
             f"<h2>Rejected inputs ({stats['rejected']})</h2><p>{rejected}</p>"
             f'<script type="application/json" id="index">{data}</script>')
-    _page(path, f"Corpus report, run {stats['run']}", body, SEARCH)
+    _page(path, "Corpus report", body, SEARCH)

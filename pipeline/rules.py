@@ -205,3 +205,11 @@ def load_markup(path: str) -> Markup:
     except re.error as err:
         raise ValueError(f"content_hints in {path}: {err}") from err
     return Markup(tuple(rules), content, int(data.get("weak_max_prose", 0)))
+
+
+@cache
+def descriptions(path: str) -> dict[str, str]:
+    """What every rule, markup rule and structural signal of the rules file removes, by name, in one line."""
+    data = tomllib.loads(Path(path).read_text())
+    found = {entry["name"]: entry.get("description", "") for entry in (*data.get("markup", []), *data["rule"])}
+    return {**found, **{name: str(text) for name, text in data.get("signals", {}).items()}}

@@ -210,5 +210,7 @@ class WriteReport(RunTask):
         return luigi.LocalTarget(str(self.layout.out(self.run_id) / "report.html"))
 
     def run(self) -> None:
+        run = {"seeds": self.seeds, "started": self.plan.get("started"), "config": self.plan["config"],
+               "rules": self.settings(self.plan["config"]).rules}
         report.build(Path(self.output().path), self.requires().part_stems(), paths(self.input()),
-                     self.layout.dedup(self.run_id, "clusters.jsonl"))
+                     self.layout.dedup(self.run_id, "clusters.jsonl"), run)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +32,10 @@ def run_dir(tmp_path_factory) -> tuple[Path, Path]:
     edited = (SEEDS / "002_1cf83cb5bd94eb29.txt").read_text().replace("Thursday", "Wednesday")
     (seeds / "copy-of-002.txt").write_text(edited.replace("warm hospitality", "kind hospitality"))
     (seeds / "blank.txt").write_text("   \n")
+    (seeds / "menu.txt").write_text("Home\nNews\nSport\nThe talks went on for hours and ended late.\nContact us\n")
+    menu = "World\nBusiness\nTechnology\nScience\nHealth\n"
+    article = json.loads((ROOT / "tests" / "data" / "must_not_remove.json").read_text())["articles"]["en"]
+    (seeds / "sections.txt").write_text(menu + "\n\n".join(article) + "\n")
     assert main(["corpus", "--seeds", str(seeds), "--data", str(data)]) == 0
     return seeds, data
 
@@ -48,27 +54,46 @@ def test_corpus_loads_with_pandas(run_dir):
     _, data = run_dir
     frame = pandas.read_json(data / "corpus.jsonl", lines=True)
     assert list(frame.columns) == ["id", "text", "source", "created", "metadata"]
-    assert len(frame) == 5
+    assert len(frame) == len(records(data))
 
 
 def test_report_shows_summary_every_removal_clusters_and_rejections(run_dir):
     _, data = run_dir
+    stats = json.loads((data / "stats.json").read_text())
     index = (data / "report.html").read_text()
-    assert "<th>read</th><td>7</td>" in index and "<th>kept</th><td>5</td>" in index
-    assert "Duplicate clusters (1)" in index and "Rejected inputs (1)" in index
+    for name in ("read", "kept", "duplicates", "rejected"):
+        assert f"<th>{name}</th><td class=n>{stats[name]}</td>" in index
+        assert f"<title>{name}: {stats[name]}</title>" in index or name == "read" or not stats[name]
+    assert f"Duplicate clusters ({len({d['duplicate_of'] for d in read(data, 'duplicates.jsonl')})})" in index
+    assert f"Rejected inputs ({stats['rejected']})" in index
+    assert "Screen-reader and accessibility instructions." in index  # the rule table says what a rule does
     pages = "".join(p.read_text() for p in sorted((data / "report").glob("docs-*.html")))
     for record in records(data):
         assert f'id="{record["metadata"]["path"]}"' in pages
         for removal in record["metadata"]["removed"]:
-            assert f"<del>{removal['text'][:20]}" in pages.replace("&quot;", '"').replace("&#x27;", "'")
-    struck = re.findall(r'<del>.*?</del><span class="rule">([^<]+)</span>', pages)
-    assert len(struck) == sum(len(r["metadata"]["removed"]) for r in records(data))
+            assert f"<span class=\"ln\">line {removal['line'] + 1}</span><del>{html.escape(removal['text'])}" in pages
+    struck = re.findall(r'<p class="removed"><span class="ln">line \d+</span><del>', pages)
+    rejected_after_cleaning = re.search(r'<section class="doc" id="menu.txt">.*?</section>', pages, re.S).group(0)
+    assert "Rejected: too short after cleaning" in rejected_after_cleaning
+    assert "<del>Contact us</del>" in rejected_after_cleaning
+    assert len(struck) == sum(len(r["metadata"]["removed"]) for r in records(data)) + rejected_after_cleaning.count(
+        '<p class="removed">')
+    folded = re.search(r'<section class="doc" id="sections.txt">.*?</section>', pages, re.S).group(0)
+    assert "<details class=\"removed\"><summary>lines 1–5: 5 lines removed" in folded
     clusters = (data / "report" / "clusters-0001.html").read_text()
-    assert "copy-of-002.txt" in clusters
-    assert {"<mark>Thursday.</mark>", "<mark>Wednesday.</mark>", "<mark>warm</mark>", "<mark>kind</mark>"} <= set(
-        re.findall(r"<mark>[^<]*</mark>", clusters))
+    assert "copy-of-002.txt" in clusters and "similarity" in clusters
+    assert {"<del>Thursday.</del>", "<ins>Wednesday.</ins>", "<del>warm</del>", "<ins>kind</ins>"} <= set(
+        re.findall(r"<(?:ins|del)>[^<]*</(?:ins|del)>", clusters))
     assert "blank.txt" in (data / "report" / "rejected-0001.html").read_text()
-    assert "http" not in index.replace("https://json", "")  # nothing fetched from the network
+    assert "http" not in index.replace("http://www.w3.org/2000/svg", "")  # nothing fetched from the network
+    for page in [data / "report.html", *(data / "report").iterdir()]:
+        assert "None" not in page.read_text(), page.name
+        if page.name != "report.html":
+            assert 'href="../report.html"' in page.read_text()
+
+
+def read(data: Path, name: str) -> list[dict]:
+    return [json.loads(line) for line in (data / name).read_text().splitlines()]
 
 
 def test_explain_works_on_each_seed(run_dir, capsys):
@@ -81,7 +106,12 @@ def test_explain_works_on_each_seed(run_dir, capsys):
     assert "near duplicate of" in capsys.readouterr().out
     main(["explain", "001_374e80c88be559e9.txt", "--data", str(data)])
     out = capsys.readouterr().out
-    assert "ClashReport" in out and "byline-fragment" in out and "from dateline (line 2)" in out
+    assert "ClashReport" in out and "byline-fragment (byline)" in out and "from the dateline on line 3" in out
+    assert "24 lines removed" in out and "None" not in out
+    main(["explain", "menu.txt", "--data", str(data)])
+    out = capsys.readouterr().out
+    assert "rejected: too short after cleaning" in out and "line    5  legal-links (legal)" in out
+    assert "        Contact us" in out
 
 
 def test_progress_prints_plain_lines_when_not_on_a_terminal(tmp_path):
@@ -101,25 +131,38 @@ def test_progress_prints_plain_lines_when_not_on_a_terminal(tmp_path):
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
-def test_report_renders_in_headless_chromium(run_dir):
+def test_every_kind_of_page_renders_in_headless_chromium(run_dir):
+    """As a reader sees it: every page loads, the index's script lists every input, the counts shown are
+    those of stats.json, and no page says "None". REPORT_SCREENSHOTS=DIR keeps the screenshots (README's)."""
     _, data = run_dir
+    stats = json.loads((data / "stats.json").read_text())
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    pages = [data / "report.html", *sorted((data / "report").iterdir())]
+    assert {page.name.split("-")[0] for page in pages} == {"report.html", "docs", "clusters", "rejected"}
+    keep = os.environ.get("REPORT_SCREENSHOTS")
     with tempfile.TemporaryDirectory() as profile:
-        index = subprocess.run([CHROMIUM, *flags, f"--user-data-dir={profile}", "--dump-dom",
-                                (data / "report.html").resolve().as_uri()],
-                               capture_output=True, text=True, timeout=120, check=True).stdout
-        page = subprocess.run([CHROMIUM, *flags, f"--user-data-dir={profile}", "--dump-dom",
-                               (data / "report" / "docs-0000-001.html").resolve().as_uri()],
-                              capture_output=True, text=True, timeout=120, check=True).stdout
-        shot = Path(profile) / "report.png"
-        subprocess.run([CHROMIUM, *flags, f"--user-data-dir={profile}", f"--screenshot={shot}",
-                        "--window-size=1100,1400", (data / "report" / "docs-0000-001.html").resolve().as_uri()],
-                       capture_output=True, timeout=120, check=True)
-        assert shot.stat().st_size > 10_000
-    assert "7 documents" not in index and "5 documents" in index  # the search list was built by its script
-    assert "001_374e80c88be559e9.txt" in index
-    assert re.search(r"<del>July 10, 2025Clash Report</del><span class=\"rule\">dateline · byline</span>", page)
+        def browse(*args: str) -> str:
+            return subprocess.run([CHROMIUM, *flags, f"--user-data-dir={profile}", *args], capture_output=True,
+                                  text=True, timeout=120, check=True).stdout
+
+        dom = {page.name: browse("--dump-dom", page.resolve().as_uri()) for page in pages}
+        for page in (data / "report.html", data / "report" / "docs-0000-001.html"):
+            shot = Path(keep or profile) / f"report-{page.stem.split('-')[0]}.png"
+            browse(f"--screenshot={shot}", "--window-size=1100,1400", page.resolve().as_uri())
+            assert shot.stat().st_size > 10_000
+    for name, text in dom.items():
+        assert "None" not in text, name
+        assert name == "report.html" or "back to the summary" in text
+    index = dom["report.html"]
+    assert f"{stats['read']} inputs" in index  # the search list was built by its script, over every input
+    assert "copy-of-002.txt" in index and "blank.txt" in index  # dropped and rejected inputs are found too
+    for name in ("read", "kept", "duplicates", "rejected", "repaired"):
+        assert f"<th>{name}</th><td class=\"n\">{stats[name]}</td>" in index
+    for rule, count in stats["removed_by_rule"].items():
+        assert re.search(rf"<td>{re.escape(rule)}</td><td>[^<]*</td><td>[^<]*</td><td class=\"n\">{count}</td>", index)
+    assert re.search(r"<del>July 10, 2025Clash Report</del><span class=\"rule\">dateline · byline</span>",
+                     dom["docs-0000-001.html"])
 
 
 def test_cluster_sections_are_reused_from_the_previous_run(tmp_path, monkeypatch):
@@ -127,7 +170,8 @@ def test_cluster_sections_are_reused_from_the_previous_run(tmp_path, monkeypatch
 
     kept = {"id": "k", "text": "one two three", "metadata": {"path": "a.txt"}}
     members = [{"path": "b.txt", "duplicate_of": "k", "similarity": 0.9, "kind": "near"}]
-    copies = {"b.txt": {"id": "b", "text": "one two four", "metadata": {"path": "b.txt"}}}
+    copies = {"b.txt": {"id": "b", "text": "one two four",
+                        "metadata": {"path": "b.txt", "format": "text", "encoding": "cp1252", "repairs": ["detected"]}}}
     drawn: list[str] = []
     real = report._cluster
     monkeypatch.setattr(report, "_cluster", lambda *args: drawn.append("drawn") or real(*args))
@@ -137,6 +181,6 @@ def test_cluster_sections_are_reused_from_the_previous_run(tmp_path, monkeypatch
         sections = report.Sections(tmp_path / "first.jsonl", out)
         assert sections.get(kept, members, copies) == first
         changed = {"b.txt": {**copies["b.txt"], "text": "one two five"}}
-        assert "<mark>five</mark>" in sections.get(kept, members, changed)
+        assert "<ins>five</ins>" in sections.get(kept, members, changed)
         sections.close()
     assert drawn == ["drawn", "drawn"]  # the first run, and the changed copy; the unchanged one was reused

@@ -99,18 +99,11 @@ def corpus(args: argparse.Namespace) -> int:
     started, wall_started = time.monotonic(), time.time()
     own_luigi_config()
     _raise_open_files_limit()
-    seeds, data = Path(args.seeds).resolve(), Path(args.data).resolve()
-    if not seeds.is_dir():
-        print(f"pipeline: seeds folder not found: {args.seeds}", file=sys.stderr)
+    checked = _arguments(args)
+    if isinstance(checked, str):
+        print(f"pipeline: {checked}", file=sys.stderr)
         return 2
-    if data == seeds or seeds in data.parents or data in seeds.parents:
-        print(f"pipeline: SEEDS ({args.seeds}) and DATA ({args.data}) must not overlap", file=sys.stderr)
-        return 2
-    try:
-        config = Config.load(Path(args.config) if args.config else None)
-    except SettingsError as err:
-        print(f"pipeline: {err}", file=sys.stderr)
-        return 2
+    seeds, data, config = checked
     try:
         layout = Layout(data)
         # Under a central scheduler several workers share DATA on purpose: luigid hands each task to one
@@ -275,18 +268,27 @@ def explain_seed(args: argparse.Namespace) -> int:
     return status
 
 
+def _arguments(args: argparse.Namespace) -> tuple[Path, Path, Config] | str:
+    """SEEDS, DATA and the settings a run or a plan is given, or why they cannot be used."""
+    seeds, data = Path(args.seeds).resolve(), Path(args.data).resolve()
+    if not seeds.is_dir():
+        return f"seeds folder not found: {args.seeds}"
+    if data == seeds or seeds in data.parents or data in seeds.parents:
+        return f"SEEDS ({args.seeds}) and DATA ({args.data}) must not overlap"
+    try:
+        return seeds, data, Config.load(Path(args.config) if args.config else None)
+    except SettingsError as err:
+        return str(err)
+
+
 def plan_run(args: argparse.Namespace) -> int:
     """Say what `corpus` would do with these arguments, and do none of it: new, changed and deleted seeds
     (against the last run's manifest) and the shards it would clean. Reads seeds it has not hashed yet."""
-    seeds, data = Path(args.seeds).resolve(), Path(args.data).resolve()
-    if not seeds.is_dir():
-        print(f"pipeline: seeds folder not found: {args.seeds}", file=sys.stderr)
+    checked = _arguments(args)
+    if isinstance(checked, str):
+        print(f"pipeline: {checked}", file=sys.stderr)
         return 2
-    try:
-        config = Config.load(Path(args.config) if args.config else None)
-    except SettingsError as err:
-        print(f"pipeline: {err}", file=sys.stderr)
-        return 2
+    seeds, data, config = checked
     layout, fingerprint = Layout(data), config.fingerprint()
     earlier = read_manifest(layout.manifest)
     found, shards = plan(scan(seeds, earlier, config.max_bytes, selection(args.include, args.exclude)),

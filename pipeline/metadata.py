@@ -123,15 +123,24 @@ def shown_dates(lines: list[str], max_words: int = 20) -> set[str]:
     return shown
 
 
+# Dates a page gives without saying they are the article's: the first <time> element may be a related story's
+# or a comment's, a date in the URL an archive's. They count only where the markup declares no publication.
+WEAK_SOURCES = ("<time datetime>", "the URL")
+
+
 def choose_date(published: list[tuple[str, str]], modified: list[tuple[str, str]], lines: list[str],
                 dateline: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
     """The date a page is presented with, and where it came from: the first date its markup states
     (publication before modification) that the page's `lines` also show its readers; else the markup's
     first publication date; else a date line of the text (`dateline`: date and where)."""
     shown = shown_dates(lines) if published or modified else set()
+    declared = [iso for name, iso in published if name not in WEAK_SOURCES]
     for name, iso in [*published, *modified]:
+        if name in WEAK_SOURCES and declared and iso not in declared:
+            continue  # a <time> of a related story or a comment, not of the article the page declares
         if iso in shown:
             return iso, f"{name}, shown on the page"
     if published:
-        return published[0][1], published[0][0]
+        name, iso = next(((n, d) for n, d in published if n not in WEAK_SOURCES), published[0])
+        return iso, name
     return dateline

@@ -84,3 +84,12 @@ def test_the_declared_date_the_page_shows_is_chosen_and_an_update_is_not_shown()
     assert choose_date([], [], ["March 9, 2024"], ("2024-03-09", "dateline (line 0)")) == \
         ("2024-03-09", "dateline (line 0)")
     assert shown_dates(["Updated on June 18, 2025 at 12:35 PM", "5 January 2024"]) == {"2024-01-05"}
+
+
+def test_a_time_element_that_disagrees_with_the_declared_publication_is_another_storys():
+    published = [("<time datetime>", "2025-09-17"), ("JSON-LD datePublished", "2025-07-20")]
+    shown = ["September 17, 2025", "July 20, 2025"]
+    assert choose_date(published, [], shown, (None, None)) == ("2025-07-20", "JSON-LD datePublished, shown on the page")
+    assert choose_date(published, [], [], (None, None)) == ("2025-07-20", "JSON-LD datePublished")
+    alone = [("<time datetime>", "2025-09-17")]  # with nothing declared, the page's <time> is its date
+    assert choose_date(alone, [], shown, (None, None)) == ("2025-09-17", "<time datetime>, shown on the page")

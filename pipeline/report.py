@@ -126,7 +126,7 @@ class Sections:
 
     def get(self, kept: dict | None, members: list[dict], copies: dict[str, dict | None]) -> str:
         shown = [kept and [kept["metadata"]["path"], kept["text"]],
-                 [(m, (copies[m["path"]] or {}).get("text")) for m in members]]
+                 [(m, *[(copies[m["path"]] or {}).get(k) for k in ("text", "metadata")]) for m in members]]
         digest = hashlib.blake2b(json.dumps(shown).encode(), digest_size=16).hexdigest()
         if digest in self.offsets and self.earlier:
             self.earlier.seek(self.offsets[digest])

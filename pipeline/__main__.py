@@ -113,13 +113,15 @@ def corpus(args: argparse.Namespace) -> int:
             sweep_temporaries(data, older_than=86_400 if args.scheduler else 0)
             if not args.scheduler:
                 layout.timings.unlink(missing_ok=True)
-            load_rules(config.rules)  # compiled once here: each forked task process inherits it
-            language.identifier()  # likewise the language model
             ran = _count_tasks() if args.scheduler else []
             for _ in range(ATTEMPTS):  # a task that finds a corrupt work file deletes it: build once more
                 layout.failed.unlink(missing_ok=True)
                 run_id, run = prepare(seeds, layout, config, selection(args.include, args.exclude))
                 run = {**run, "started": wall_started}  # for the report only: not part of any output's name
+                if any(not layout.shard(shard, run["config"], digest)["docs.jsonl"].exists()
+                       for shard, digest in run["shards"]):  # cleaning to do: ready what it needs once, here,
+                    load_rules(config.rules)  # so that each forked task process inherits it compiled
+                    language.identifier()
                 task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
                 _verify_outputs(layout, run_id)
                 result = _build(task, args, _progress(layout, run))

@@ -15,10 +15,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xxhash
-from datasketch import LeanMinHash, MinHash
+
+if TYPE_CHECKING:
+    import datasketch
 
 SCHEME = "affine32"
 SEED = 1
@@ -115,6 +118,8 @@ class Signer:
     `MinHash(num_perm, seed=1, scheme="affine32", hashfunc=int).update_batch(hashes)`."""
 
     def __init__(self, num_perm: int) -> None:
+        from datasketch import MinHash  # imported where used: it loads scipy, 0.3 s a nothing-new rerun needs not
+
         self.num_perm = num_perm
         self.a, self.b = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
         self._buffer = np.empty((0, num_perm), dtype=np.uint32)
@@ -139,7 +144,10 @@ class Signer:
         return out
 
 
-def lean(signature: np.ndarray) -> LeanMinHash:
+def lean(signature: np.ndarray) -> datasketch.LeanMinHash:
+    """A signature row as datasketch's own object, for comparing with its MinHashLSH."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=SEED, hashvalues=signature, scheme=SCHEME)
 
 

@@ -83,8 +83,10 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
 def warc_records(data: bytes, max_bytes: int) -> Iterator[Record]:
     """Every record of a WARC file: `response` and `resource` records of HTML or plain text with a 2xx
     status are pages; the rest are rejected with what they are."""
+    if not data.lstrip()[:5] == b"WARC/":  # warcio would read anything as the older ARC format
+        raise Unreadable("not a readable WARC file: it does not begin with a WARC/1.x record")
     try:
-        for number, record in enumerate(ArchiveIterator(io.BytesIO(data), arc2warc=True), start=1):
+        for number, record in enumerate(ArchiveIterator(io.BytesIO(data)), start=1):
             yield _warc_record(number, record, max_bytes)
     except ArchiveLoadFailed as err:
         raise Unreadable(f"not a readable WARC file: {err}") from None

@@ -53,9 +53,12 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cl
         try:
             record = next(found, None)
         except Exception as err:  # a container's own damage: what was read before it stays
-            path = f"{seed.path}#{len(lines) + 1}" if container and lines else seed.path
             reason = str(err) if isinstance(err, containers.Unreadable) else f"unreadable: {type(err).__name__}: {err}"
-            lines.append(Cleaned(path, seed.sha256, rejection=Rejection(path, reason), seed=container))
+            if container and lines:  # the record that could not be read, after those that could
+                path = f"{seed.path}#{len(lines) + 1}"
+                lines.append(Cleaned(path, seed.sha256, rejection=Rejection(path, reason), seed=container))
+            else:  # nothing could be read: the file itself is the rejected input
+                lines.append(Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, reason)))
             break
         if record is None:
             break

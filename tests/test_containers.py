@@ -162,6 +162,17 @@ def test_a_changed_container_recleans_only_itself_and_equals_a_full_run(crawl, t
         assert (data / name).read_bytes() == (full / name).read_bytes(), name
 
 
+def test_containers_that_cannot_be_read_at_all_are_rejected_whole(tmp_path):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    (seeds / "broken.warc.gz").write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
+    (seeds / "notes.warc").write_bytes(b"this is not a WARC file at all\r\n" * 40)
+    assert run(seeds, data) == 0
+    _, _, rejected = outputs(data)
+    assert rejected["broken.warc.gz"].startswith("corrupt gzip file")
+    assert rejected["notes.warc"].startswith("not a readable WARC file")
+    assert len(read(data, "corpus.jsonl")) == 5
+
+
 def test_a_gzip_bomb_and_a_corrupt_gzip_are_refused():
     bomb = gzip.compress(b"a" * 2_000_000)
     with pytest.raises(containers.Unreadable, match="once decompressed"):

@@ -83,7 +83,7 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
 def warc_records(data: bytes, max_bytes: int) -> Iterator[Record]:
     """Every record of a WARC file: `response` and `resource` records of HTML or plain text with a 2xx
     status are pages; the rest are rejected with what they are."""
-    if not data.lstrip()[:5] == b"WARC/":  # warcio would read anything as the older ARC format
+    if data.lstrip()[:5] != b"WARC/":  # warcio would read anything as the older ARC format
         raise Unreadable("not a readable WARC file: it does not begin with a WARC/1.x record")
     try:
         for number, record in enumerate(ArchiveIterator(io.BytesIO(data)), start=1):

@@ -310,6 +310,11 @@ def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2, baseline: 
     print(f"|---|---|{'---|' * len(STAGES)}")
     for name, wall, stages in (("full", full, full_stages), ("+1% new seeds", incremental, incremental_stages)):
         print(f"| {name} | {wall:.1f} | {' | '.join(f'{stages[stage]:.1f}' for stage in STAGES)} |")
+    for name, wall, stages, count in (("full", full, full_stages, documents),
+                                      ("+1% new seeds", incremental, incremental_stages, added)):
+        serial = max(0.0, wall - sum(stages.values()) / workers)
+        print(f"Serial part of the {name} run (wall - task seconds / {workers} workers): {serial:.1f} s; no number of "
+              f"workers takes {count} documents past {count / serial if serial else float('inf'):,.0f} documents/s.")
     print(f"\nThe +1% rerun cleaned for {incremental_stages['clean'] / full_stages['clean']:.1%} of the full run's "
           f"cleaning time; the rest is the merge over all documents (dedup, parts, corpus, report).")
 

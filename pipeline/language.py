@@ -7,8 +7,10 @@ with the benchmark pages' declared languages, two-letter ISO 639-1 codes, and on
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 # The first characters of a text decide: as accurate as the whole on the benchmark texts (921 of 925 either
 # way), at 0.4 instead of 0.8 ms a document.
@@ -17,7 +19,10 @@ SAMPLE_CHARS = 1000
 
 @cache
 def identifier() -> LanguageIdentifier:
-    """The model, loaded once a process (~0.5 s): the CLI loads it before Luigi forks its workers."""
+    """The model, loaded once a process (~0.5 s): the CLI loads it before Luigi forks its workers, and only
+    when there is cleaning to do (the import alone costs a nothing-new rerun 0.1 s)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 

@@ -8,15 +8,19 @@ reason, so that every record is accounted for exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
+import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+
+logging.getLogger("warcio").setLevel(logging.ERROR)  # its record warnings are ours to report, as rejections
 
 WARC_SUFFIXES = (".warc",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -85,11 +89,19 @@ def warc_records(data: bytes, max_bytes: int) -> Iterator[Record]:
     status are pages; the rest are rejected with what they are."""
     if data.lstrip()[:5] != b"WARC/":  # warcio would read anything as the older ARC format
         raise Unreadable("not a readable WARC file: it does not begin with a WARC/1.x record")
-    try:
-        for number, record in enumerate(ArchiveIterator(io.BytesIO(data)), start=1):
-            yield _warc_record(number, record, max_bytes)
-    except ArchiveLoadFailed as err:
-        raise Unreadable(f"not a readable WARC file: {err}") from None
+    found: list[Record] = []
+    damage: Exception | None = None
+    with contextlib.redirect_stderr(io.StringIO()):  # warcio prints its warnings straight to the terminal
+        try:
+            for number, record in enumerate(ArchiveIterator(io.BytesIO(data)), start=1):
+                found.append(_warc_record(number, record, max_bytes))
+        except ArchiveLoadFailed as err:
+            damage = Unreadable(f"not a readable WARC file: {err}")
+        except Exception as err:  # a damaged record: the records read before it stand
+            damage = Unreadable(f"unreadable from here on: {type(err).__name__}: {err}")
+    yield from found
+    if damage is not None:
+        raise damage
 
 
 def _warc_record(number: int, record: object, max_bytes: int) -> Record:

@@ -187,6 +187,8 @@ def _furniture(tag: Tag, rules: Markup, sizes: Sizes) -> Label | None:
         rule = rules.by_tag(tag.name)
         if rule is not None and rule.unless_inside and any(p.name in rule.unless_inside for p in tag.parents):
             rule = None
+        if rule is not None and rule.unless_holding and tag.find(rule.unless_holding) is not None:
+            rule = None  # a <figure> wrapping a table or a quotation holds content, not a caption
     return Label(rule.name, rule.cls) if rule is not None else None
 
 

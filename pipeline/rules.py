@@ -156,6 +156,7 @@ class MarkupRule:
     tags: frozenset[str]
     hints: re.Pattern | None
     unless_inside: frozenset[str]
+    unless_holding: tuple[str, ...]
     weak: bool
 
 
@@ -197,7 +198,8 @@ def load_markup(path: str) -> Markup:
                 raise ValueError("a markup rule needs tags or hints")
             rules.append(MarkupRule(entry["name"], entry["class"], entry["description"],
                                     frozenset(entry.get("tags", ())), hints,
-                                    frozenset(entry.get("unless_inside", ())), bool(entry.get("weak", False))))
+                                    frozenset(entry.get("unless_inside", ())), tuple(entry.get("unless_holding", ())),
+                                    bool(entry.get("weak", False))))
         except (KeyError, re.error, ValueError) as err:
             raise ValueError(f"markup rule {entry.get('name', '?')!r} in {path}: {err}") from err
     try:

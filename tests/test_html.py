@@ -284,3 +284,18 @@ def test_a_hidden_tab_that_holds_prose_is_kept_but_a_hidden_menu_is_not():
     assert sum("harbour wall" in block for block in kept) == 6
     assert [block for block, label in zip(page.blocks, page.labels, strict=True) if label == HIDDEN] == \
         ["Home", "News"]
+
+
+def test_a_figure_wrapping_a_table_or_a_quotation_is_content_but_a_photo_caption_is_not(config):
+    sentence = "The water company will raise its tariffs from April, the regulator confirmed on Monday afternoon."
+    prose = "".join(f"<p>{sentence} Paragraph {n} of the report goes on with the details.</p>" for n in range(4))
+    markup = (f"<html><body><article><h1>Water rates</h1>{prose}"
+              "<figure class='wp-block-table'><table><tr><td>Tariff band one</td><td>12 pence a litre</td></tr>"
+              "</table></figure><figure class='wp-block-pullquote'><blockquote><p>Nobody should choose between "
+              "water and food this winter.</p></blockquote></figure>"
+              "<figure><img src='dam.jpg'><figcaption>The dam at dusk, photographed last week</figcaption></figure>"
+              f"{prose}</article></body></html>")
+    document = kept(clean("rates.html", markup.encode(), config))
+    assert "12 pence a litre" in document.text and "Nobody should choose between water and food" in document.text
+    assert "The dam at dusk" not in document.text
+    assert any(r["rule"] == "html-figure" and "dam at dusk" in r["text"] for r in document.metadata["removed"])

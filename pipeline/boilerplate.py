@@ -30,6 +30,8 @@ STORY_PERIOD = 5
 # A "cut" marker (Related, Comments ...) ends the article only in its tail: after at least this many words
 # of body prose, and either after more of the main block's prose than follows it, or right before more chrome.
 MIN_BODY_WORDS = 40
+# An inline box: after its marker and headlines, this many paragraphs of prose, this many words, go on.
+RESUMING_PARAGRAPHS, RESUMING_WORDS = 3, 40
 # The markup's main content is trusted when it holds this share of the prose words of the page's best run.
 ROOT_SHARE = 0.5
 # ... or when it holds this many paragraphs and more prose than runs on outside it.
@@ -126,7 +128,7 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: l
     for index, rule in cuts:
         before, after = sum(body[start:index]), sum(body[index:end])
         stacked = _chrome_follows(lines, labels, index) and _running_prose(lines, labels, prose, index) <= before
-        tail = after <= before or stacked
+        tail = (after <= before or stacked) and not _article_resumes(lines, labels, prose, index)
         if index >= start and before >= MIN_BODY_WORDS and tail:
             for row in range(index, len(lines)):
                 labels[row] = (labels[row] or Label(rule.name, rule.cls)) if lines[row] else None
@@ -216,6 +218,20 @@ def _subheading(lines: list[str], labels: list[Label | None], prose: list[bool],
     article ("Discussion", "Israel / Gaza"), not a menu, a breadcrumb or a section marker after it."""
     neighbours = (_next_nonblank(lines, index, -1), _next_nonblank(lines, index, 1))
     return all(row is not None and prose[row] and labels[row] is None for row in neighbours)
+
+
+def _article_resumes(lines: list[str], labels: list[Label | None], prose: list[bool], index: int) -> bool:
+    """After the marker, a list of headlines and then paragraphs of prose running on: an inline box in the
+    middle of the article ("Related articles", three links, and the story goes on), not its tail."""
+    rows = [row for row in range(index + 1, len(lines)) if lines[row].strip()]
+    listed = 0
+    while listed < len(rows) and labels[rows[listed]] is None and not prose[rows[listed]] \
+            and metadata.is_headline(lines[rows[listed]]):
+        listed += 1
+    following = rows[listed : listed + RESUMING_PARAGRAPHS]
+    return listed > 0 and len(following) == RESUMING_PARAGRAPHS and all(
+        prose[row] and labels[row] is None for row in following) and sum(
+        words(lines[row]) for row in following) >= RESUMING_WORDS
 
 
 def _chrome_follows(lines: list[str], labels: list[Label | None], index: int, look: int = 8) -> bool:

@@ -110,6 +110,15 @@ def test_cut_marker_removes_the_tail_after_the_body(rules):
     assert all(label and label.rule == "related-section" for label in labels[4:])
 
 
+def test_a_related_box_in_the_middle_of_an_article_loses_its_links_but_not_the_article(rules):
+    resumed = [line.replace("finance minister", "prime minister") for line in PROSE]
+    lines = [*PROSE, "Related Articles", "What the budget means for pensioners", "Five charts that explain the deficit",
+             *resumed]
+    labels = classify(lines, rules)
+    assert [label and label.rule for label in labels[4:7]] == ["related-section"] * 3
+    assert all(label is None for label in labels[:4] + labels[7:])
+
+
 def test_cut_marker_before_the_body_only_drops_the_line(rules):
     lines = ["Comments", *PROSE]
     labels = classify(lines, rules)

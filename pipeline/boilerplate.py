@@ -30,6 +30,8 @@ STORY_PERIOD = 5
 # A "cut" marker (Related, Comments ...) ends the article only in its tail: after at least this many words
 # of body prose, and either after more of the main block's prose than follows it, or right before more chrome.
 MIN_BODY_WORDS = 40
+# A comments marker with a thread's shape after it ends the article after at least this many words of body.
+THREAD_BODY_WORDS = 150
 # An inline box: after its marker and headlines, this many paragraphs of prose, this many words, go on.
 RESUMING_PARAGRAPHS, RESUMING_WORDS = 3, 40
 # The markup's main content is trusted when it holds this share of the prose words of the page's best run.
@@ -128,7 +130,8 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: l
     for index, rule in cuts:
         before, after = sum(body[start:index]), sum(body[index:end])
         stacked = _chrome_follows(lines, labels, index) and _running_prose(lines, labels, prose, index) <= before
-        tail = (after <= before or stacked) and not _article_resumes(lines, labels, prose, index)
+        thread = rule.cls == "comments" and before >= THREAD_BODY_WORDS and _thread_follows(lines, prose, index)
+        tail = (after <= before or stacked or thread) and not _article_resumes(lines, labels, prose, index)
         if index >= start and before >= MIN_BODY_WORDS and tail:
             for row in range(index, len(lines)):
                 labels[row] = (labels[row] or Label(rule.name, rule.cls)) if lines[row] else None
@@ -218,6 +221,13 @@ def _subheading(lines: list[str], labels: list[Label | None], prose: list[bool],
     article ("Discussion", "Israel / Gaza"), not a menu, a breadcrumb or a section marker after it."""
     neighbours = (_next_nonblank(lines, index, -1), _next_nonblank(lines, index, 1))
     return all(row is not None and prose[row] and labels[row] is None for row in neighbours)
+
+
+def _thread_follows(lines: list[str], prose: list[bool], index: int, look: int = 6) -> bool:
+    """Under a comments marker, the shape of a thread: names, votes and dates (short lines that are no
+    prose) between the comments, however long the comments run."""
+    following = [row for row in range(index + 1, len(lines)) if lines[row].strip()][:look]
+    return sum(not prose[row] and words(lines[row]) <= SHORT_LINE_WORDS for row in following) >= 2
 
 
 def _article_resumes(lines: list[str], labels: list[Label | None], prose: list[bool], index: int) -> bool:

@@ -119,6 +119,20 @@ def test_a_related_box_in_the_middle_of_an_article_loses_its_links_but_not_the_a
     assert all(label is None for label in labels[:4] + labels[7:])
 
 
+def test_a_comment_thread_longer_than_the_article_is_cut_by_its_marker(rules):
+    article = [line + " " + line for line in PROSE] * 2  # about 250 words of body
+    comment = ("I have read the whole budget and I think the growth forecast is far too optimistic, whatever the "
+               "minister says about it in parliament, and the bond markets will soon notice the gap as well.")
+    names = ("Ann Lee", "Bo Chen", "Cy Dunn", "Di Ito", "Ed Fox")
+    thread = [line for name in names for line in (name, "Rating:", "12 votes", comment, comment)]
+    lines = [*article, "Top Rated Comments", *thread]
+    labels = classify(lines, rules)
+    assert all(label is None for label in labels[: len(article)])
+    assert all(label is not None for label in labels[len(article):])
+    count_at_top = [*article[:1], "6 comments", "Best overall:", "Stitch Fix", *article[1:]]
+    assert all(label is None for label in classify(count_at_top, rules)[2:])  # too early to be the thread
+
+
 def test_cut_marker_before_the_body_only_drops_the_line(rules):
     lines = ["Comments", *PROSE]
     labels = classify(lines, rules)

@@ -32,8 +32,9 @@ STORY_PERIOD = 5
 MIN_BODY_WORDS = 40
 # A comments marker with a thread's shape after it ends the article after at least this many words of body.
 THREAD_BODY_WORDS = 150
-# An inline box: after its marker and headlines, this many paragraphs of prose, this many words, go on.
-RESUMING_PARAGRAPHS, RESUMING_WORDS = 3, 40
+# An inline box: after its marker and headlines (of at most LISTED_WORDS words), this many paragraphs of prose,
+# this many words, go on.
+RESUMING_PARAGRAPHS, RESUMING_WORDS, LISTED_WORDS = 3, 40, 25
 # The markup's main content is trusted when it holds this share of the prose words of the page's best run.
 ROOT_SHARE = 0.5
 # ... or when it holds this many paragraphs and more prose than runs on outside it.
@@ -231,12 +232,12 @@ def _thread_follows(lines: list[str], prose: list[bool], index: int, look: int =
 
 
 def _article_resumes(lines: list[str], labels: list[Label | None], prose: list[bool], index: int) -> bool:
-    """After the marker, a list of headlines and then paragraphs of prose running on: an inline box in the
+    """After the marker, a list of links or headlines and then paragraphs of prose running on: an inline box in the
     middle of the article ("Related articles", three links, and the story goes on), not its tail."""
     rows = [row for row in range(index + 1, len(lines)) if lines[row].strip()]
     listed = 0
-    while listed < len(rows) and labels[rows[listed]] is None and not prose[rows[listed]] \
-            and metadata.is_headline(lines[rows[listed]]):
+    while listed < len(rows) and not prose[rows[listed]] and not is_sentence(lines[rows[listed]]) \
+            and words(lines[rows[listed]]) <= LISTED_WORDS:
         listed += 1
     following = rows[listed : listed + RESUMING_PARAGRAPHS]
     return listed > 0 and len(following) == RESUMING_PARAGRAPHS and all(

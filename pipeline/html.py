@@ -169,7 +169,7 @@ def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag
             continue
         if tag.name in CONTAINERS or prose.get(id(tag), 0) > most:
             continue
-        hidden = _is_hidden(tag) and prose.get(id(tag), 0) < rules.weak_max_prose  # tabs, accordions: prose
+        hidden = _is_hidden(tag) and prose.get(id(tag), 0) < rules.hidden_max_prose  # tabs, accordions: prose
         label = HIDDEN if hidden else _furniture(tag, rules, sizes[id(tag)])
         if label is not None:
             inside.add(id(tag))

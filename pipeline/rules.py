@@ -168,6 +168,7 @@ class Markup:
     rules: tuple[MarkupRule, ...]
     content_hints: re.Pattern
     weak_max_prose: int
+    hidden_max_prose: int
 
     def by_tag(self, name: str) -> MarkupRule | None:
         return next((rule for rule in self.rules if name in rule.tags), None)
@@ -206,7 +207,7 @@ def load_markup(path: str) -> Markup:
         content = re.compile(data.get("content_hints", "(?!)"), re.IGNORECASE)
     except re.error as err:
         raise ValueError(f"content_hints in {path}: {err}") from err
-    return Markup(tuple(rules), content, int(data.get("weak_max_prose", 0)))
+    return Markup(tuple(rules), content, int(data.get("weak_max_prose", 0)), int(data.get("hidden_max_prose", 0)))
 
 
 @cache

@@ -278,10 +278,11 @@ def test_an_article_full_of_code_is_an_article_but_a_link_list_is_not(config):
 
 def test_a_hidden_tab_that_holds_prose_is_kept_but_a_hidden_menu_is_not():
     tab = f'<div class="tab-panel" style="display:none">{PARAGRAPH * 5}</div>'
+    answer = f'<div class="accordion-answer" hidden>{PARAGRAPH * 2}</div>'  # two sentences: still the article's
     menu = '<ul hidden><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul>'
-    page = extract(f"<html><body><article>{PARAGRAPH}{tab}</article>{menu}</body></html>", MARKUP)
+    page = extract(f"<html><body><article>{PARAGRAPH}{tab}{answer}</article>{menu}</body></html>", MARKUP)
     kept = [block for block, label in zip(page.blocks, page.labels, strict=True) if label is None]
-    assert sum("harbour wall" in block for block in kept) == 6
+    assert sum("harbour wall" in block for block in kept) == 8
     assert [block for block, label in zip(page.blocks, page.labels, strict=True) if label == HIDDEN] == \
         ["Home", "News"]
 

@@ -140,10 +140,14 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: l
         _mark_box(lines, labels, index, Label(rule.name, rule.cls))
     if cuts:  # the block may have lost lines to a cut or a box: find it again, as a second pass would
         start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
+    rows = [row for row in range(len(lines)) if lines[row].strip()]
+    rank_of = {row: rank for rank, row in enumerate(rows)}
     for index, line in enumerate(lines):
         if labels[index] is not None or not line.strip():
             continue
         if main is not None and not main[index]:
+            if start <= index < end and prose[index] and _runs_on(rows, rank_of[index], lines, labels, prose, linked):
+                continue  # a paragraph of the article's run of prose that the markup put beside its main element
             labels[index] = Label("outside-main-content", "structure")
         elif main is None and not start <= index < end:
             labels[index] = Label("outside-main-block", "structure")

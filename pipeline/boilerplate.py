@@ -142,12 +142,14 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: l
         start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
     rows = [row for row in range(len(lines)) if lines[row].strip()]
     rank_of = {row: rank for rank, row in enumerate(rows)}
+    first_main = next((row for row in rows if main and main[row]), len(lines))
     for index, line in enumerate(lines):
         if labels[index] is not None or not line.strip():
             continue
         if main is not None and not main[index]:
-            if start <= index < end and prose[index] and _runs_on(rows, rank_of[index], lines, labels, prose, linked):
-                continue  # a paragraph of the article's run of prose that the markup put beside its main element
+            if start <= index < first_main and prose[index] \
+                    and _runs_on(rows, rank_of[index], lines, labels, prose, linked):
+                continue  # the article's intro, in the run of prose, that the markup put above its main element
             labels[index] = Label("outside-main-content", "structure")
         elif main is None and not start <= index < end:
             labels[index] = Label("outside-main-block", "structure")

@@ -35,6 +35,7 @@ THREAD_BODY_WORDS = 150
 # An inline box: after its marker and headlines (of at most LISTED_WORDS words), this many paragraphs of prose,
 # this many words, go on.
 RESUMING_PARAGRAPHS, RESUMING_WORDS, LISTED_WORDS = 3, 40, 25
+TRUNCATED = ("...", "…")  # a teaser's headline cut short ends like this, not like a sentence
 # The markup's main content is trusted when it holds this share of the prose words of the page's best run.
 ROOT_SHARE = 0.5
 # ... or when it holds this many paragraphs and more prose than runs on outside it.
@@ -242,8 +243,8 @@ def _article_resumes(lines: list[str], labels: list[Label | None], prose: list[b
     middle of the article ("Related articles", three links, and the story goes on), not its tail."""
     rows = [row for row in range(index + 1, len(lines)) if lines[row].strip()]
     listed = 0
-    while listed < len(rows) and not prose[rows[listed]] and not is_sentence(lines[rows[listed]]) \
-            and words(lines[rows[listed]]) <= LISTED_WORDS:
+    while listed < len(rows) and words(lines[rows[listed]]) <= LISTED_WORDS and (
+            not is_sentence(lines[rows[listed]]) or lines[rows[listed]].rstrip().endswith(TRUNCATED)):
         listed += 1
     following = rows[listed : listed + RESUMING_PARAGRAPHS]
     return listed > 0 and len(following) == RESUMING_PARAGRAPHS and all(
@@ -371,7 +372,8 @@ def _mark_box(lines: list[str], labels: list[Label | None], index: int, label: L
         text = lines[row].strip()
         if not text:
             continue
-        if labels[row] is not None or not (metadata.is_headline(text) and text[0].isupper()):
+        listed = metadata.is_headline(text) or text.endswith(TRUNCATED)  # a headline, or a teaser's cut short
+        if labels[row] is not None or not (listed and text[0].isupper()):
             return
         labels[row] = label
 

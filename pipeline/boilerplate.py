@@ -45,6 +45,8 @@ LINK_LINE = 0.8
 LINK_RUN = 3
 # Short lines recurring this often in a page beside other chrome are a button group ("Share", "Pin").
 REPEATS_IN_PAGE = 3
+# A script with less than this share of a page's letters is foreign to it (a banner's, a quotation's).
+FOREIGN_SHARE = 0.25
 # A banner phone number has at least this many digits.
 PHONE_DIGITS = 8
 
@@ -306,8 +308,12 @@ def _mark_banners(lines: list[str], labels: list[Label | None]) -> None:
     for counts in scripts:
         for script, count in counts.items():
             totals[script] = totals.get(script, 0) + count
-    main = dominant(totals)
-    foreign = [bool(line.strip()) and dominant(s) not in (None, main) for line, s in zip(lines, scripts, strict=True)]
+    main, letters = dominant(totals), sum(totals.values())
+    # Another script is foreign when it is a small part of the page: where two scripts share it about evenly,
+    # removing a line or two would flip which one is foreign, and cleaning would not stay a fixed point.
+    minor = {script for script, count in totals.items() if count < FOREIGN_SHARE * letters}
+    foreign = [bool(line.strip()) and dominant(s) not in (None, main) and dominant(s) in minor
+               for line, s in zip(lines, scripts, strict=True)]
     for index, line in enumerate(lines):
         if foreign[index] and labels[index] is None and _has_phone(line):
             labels[index] = Label("foreign-script-banner", "banner")

@@ -43,6 +43,8 @@ ROOT_PARAGRAPHS = 3
 # A line with this share of its characters in links is a link; LINK_RUN of them in a row are a link list.
 LINK_LINE = 0.8
 LINK_RUN = 3
+# Inside the markup's main content only a run of this many short links is a menu.
+MENU_RUN = 10
 # Short lines recurring this often in a page beside other chrome are a button group ("Share", "Pin").
 REPEATS_IN_PAGE = 3
 # A script with less than this share of a page's letters is foreign to it (a banner's, a quotation's).
@@ -211,16 +213,18 @@ def _runs_on(rows: list[int], rank: int, lines: list[str], labels: list[Label | 
 def _mark_link_lists(lines: list[str], labels: list[Label | None], prose: list[bool], linked: list[float],
                      main: list[bool] | None) -> None:
     """Runs of LINK_RUN or more lines that are links and nothing else, outside the markup's main content:
-    menus, tag clouds, related stories (inside it, a list of links is the article's own)."""
+    menus, tag clouds, related stories. Inside it a list of links is the article's own, unless it is a long
+    run of one- to three-word links (a category menu the main element also wraps)."""
     run: list[int] = []
     for index in [*range(len(lines)), len(lines)]:
         inside = main is not None and index < len(lines) and main[index]
         if index < len(lines) and (not lines[index].strip() or (linked[index] >= LINK_LINE and not prose[index]
-                                                                and not inside)):
+                                                                and (not inside or words(lines[index]) <= 3))):
             if lines[index].strip():
                 run.append(index)
             continue
-        if len(run) >= LINK_RUN:
+        menu = [row for row in run if main is not None and main[row]]
+        if len(run) >= LINK_RUN and (not menu or len(run) >= MENU_RUN):
             for row in run:
                 labels[row] = labels[row] or Label("link-list", "navigation")
         run = []

@@ -315,3 +315,16 @@ def test_the_articles_intro_above_its_main_element_is_kept_but_teasers_below_are
     document = kept(clean("walls.html", markup.encode(), config))
     assert document.text.startswith("Every spring the city council reviews its flood defences")
     assert "eleven places" in document.text and "ferry" not in document.text
+
+
+def test_a_category_menu_the_main_element_also_wraps_is_a_link_list(config):
+    menu = "".join(f"<li><a href='/c/{n}'>{name}</a></li>" for n, name in enumerate(
+        ("Politics", "Economy", "Health", "Culture", "Sport", "Weather", "Science", "Travel", "Food", "Cars",
+         "Jobs", "Opinion")))
+    sources = "".join(f"<li><a href='/s/{n}'>The council's report on the harbour wall, part {n}</a></li>"
+                      for n in range(4))
+    markup = (f"<html><body><div class='content'><h3>Categories</h3><ul>{menu}</ul><h1>Harbour wall</h1>"
+              f"{PARAGRAPH * 6}<p>The documents behind this story:</p><ul>{sources}</ul></div></body></html>")
+    document = kept(clean("cats.html", markup.encode(), config))
+    assert "Economy" not in document.text and "Opinion" not in document.text
+    assert "part 3" in document.text  # the article's own list of links stays

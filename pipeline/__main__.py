@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import resource
@@ -31,7 +30,16 @@ from pipeline.guard import refusal
 from pipeline.layout import OUTPUTS, Layout
 from pipeline.progress import Progress
 from pipeline.rules import load_rules
-from pipeline.sources import content_id, plan, read_manifest, retry_transient, scan, selection, write_manifest
+from pipeline.sources import (
+    content_id,
+    json_digest,
+    plan,
+    read_manifest,
+    retry_transient,
+    scan,
+    selection,
+    write_manifest,
+)
 from pipeline.storage import Locked, failure, forget, prune, publish, run_lock, sweep_temporaries
 from pipeline.tasks import WriteReport
 
@@ -69,17 +77,13 @@ def prepare(seeds: Path, layout: Layout, config: Config, select: Callable[[str],
     write_manifest(layout.manifest, found, earlier)
     listing = [[shard, digest] for shard, (digest, _) in shards.items()]
     content = content_id(found, fingerprint)
-    dedup_id = _digest([content, listing, code_digest("dedup")])
+    dedup_id = json_digest([content, listing, code_digest("dedup")])
     finish = code_digest("finish")
-    run_id = _digest([dedup_id, finish])
+    run_id = json_digest([dedup_id, finish])
     run = {"config": fingerprint, "content": content, "shards": listing, "sizes": [len(m) for _, m in shards.values()],
            "dedup": dedup_id, "finish": finish, "bands": bands(config.dedup.threshold, config.dedup.num_perm)[0]}
     _write_once(layout.run(run_id), json.dumps(run))
     return run_id, run
-
-
-def _digest(value: object) -> str:
-    return hashlib.blake2b(json.dumps(value).encode(), digest_size=8).hexdigest()
 
 
 def _progress(layout: Layout, run: dict) -> Progress:

@@ -180,7 +180,7 @@ def _sites(sites: dict[str, Counter]) -> dict[str, dict]:
     for name, site in sorted(sites.items(), key=lambda item: (-item[1]["read"], item[0])):
         rules = Counter({key[5:]: count for key, count in site.items() if key.startswith("rule:")})
         table[name] = {**{key: site[key] for key in ("read", "kept", "duplicates", "rejected")},
-                       "top_rules": dict(sorted(rules.items(), key=lambda item: (-item[1], item[0]))[:3])}
+                       "top_rules": dict(list(_by_count(rules).items())[:3])}
     return table
 
 

@@ -223,7 +223,7 @@ def _mark_link_lists(lines: list[str], labels: list[Label | None], prose: list[b
             if lines[index].strip():
                 run.append(index)
             continue
-        menu = [row for row in run if main is not None and main[row]]
+        menu = main is not None and any(main[row] for row in run)  # inside the main content: a long run only
         if len(run) >= LINK_RUN and (not menu or len(run) >= MENU_RUN):
             for row in run:
                 labels[row] = labels[row] or Label("link-list", "navigation")
@@ -240,14 +240,13 @@ def _subheading(lines: list[str], labels: list[Label | None], prose: list[bool],
 def _thread_follows(lines: list[str], prose: list[bool], index: int, look: int = 6) -> bool:
     """Under a comments marker, the shape of a thread: names, votes and dates (short lines that are no
     prose) between the comments, however long the comments run."""
-    following = [row for row in range(index + 1, len(lines)) if lines[row].strip()][:look]
-    return sum(not prose[row] and words(lines[row]) <= SHORT_LINE_WORDS for row in following) >= 2
+    return sum(not prose[row] and words(lines[row]) <= SHORT_LINE_WORDS for row in _following(lines, index, look)) >= 2
 
 
 def _article_resumes(lines: list[str], labels: list[Label | None], prose: list[bool], index: int) -> bool:
     """After the marker, a list of links or headlines and then paragraphs of prose running on: an inline box in the
     middle of the article ("Related articles", three links, and the story goes on), not its tail."""
-    rows = [row for row in range(index + 1, len(lines)) if lines[row].strip()]
+    rows = _following(lines, index, len(lines))
     listed = 0
     while listed < len(rows) and words(lines[rows[listed]]) <= LISTED_WORDS and (
             not is_sentence(lines[rows[listed]]) or lines[rows[listed]].rstrip().endswith(TRUNCATED)):
@@ -261,8 +260,12 @@ def _article_resumes(lines: list[str], labels: list[Label | None], prose: list[b
 def _chrome_follows(lines: list[str], labels: list[Label | None], index: int, look: int = 8) -> bool:
     """More chrome soon after a marker (another section, a dateline, "x minutes ago", share buttons):
     stacked page sections after the article, not an inline box inside it."""
-    following = [row for row in range(index + 1, len(lines)) if lines[row].strip()][:look]
-    return any(labels[row] is not None for row in following)
+    return any(labels[row] is not None for row in _following(lines, index, look))
+
+
+def _following(lines: list[str], index: int, look: int) -> list[int]:
+    """The first `look` non-blank lines after `index`."""
+    return list(itertools.islice((row for row in range(index + 1, len(lines)) if lines[row].strip()), look))
 
 
 def _running_prose(lines: list[str], labels: list[Label | None], prose: list[bool], index: int) -> int:

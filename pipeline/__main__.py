@@ -25,21 +25,12 @@ from pipeline import __version__, language
 from pipeline.config import Config, SettingsError, code_digest
 from pipeline.dedup import bands
 from pipeline.explain import decision, describe
-from pipeline.files import CorruptFile, atomic_write, verify, write_jsonl
+from pipeline.files import CorruptFile, atomic_write, read_json, verify, write_jsonl
 from pipeline.guard import refusal
 from pipeline.layout import OUTPUTS, Layout
 from pipeline.progress import Progress
 from pipeline.rules import load_rules
-from pipeline.sources import (
-    content_id,
-    json_digest,
-    plan,
-    read_manifest,
-    retry_transient,
-    scan,
-    selection,
-    write_manifest,
-)
+from pipeline.sources import Seed, json_digest, plan, read_manifest, scan, selection, write_manifest
 from pipeline.storage import Locked, failure, forget, prune, publish, run_lock, sweep_temporaries
 from pipeline.tasks import WriteReport
 
@@ -58,32 +49,44 @@ def own_luigi_config() -> None:
 
 
 def prepare(seeds: Path, layout: Layout, config: Config, select: Callable[[str], bool] | None = None) \
-        -> tuple[str, dict]:
-    """Scan the seeds, write the content-addressed shard inputs and run file; return the run id and plan.
+        -> tuple[str, dict, list[Seed]]:
+    """Scan the seeds, write the content-addressed shard inputs and run file; return the run id, the plan
+    and the seeds as planned (for `learn`, once the tasks have read them).
 
     The plan lists each shard with its digest and number of seeds. The dedup stage's outputs are named by
-    what they depend on (the seeds, the shards, the dedup code), the run's by that and the finishing code."""
+    what they depend on (the shards, the dedup code), the run's by that and the finishing code."""
     fingerprint = config.fingerprint()
     settings = json.dumps(config.to_dict(), indent=2)  # [publish] is not in the fingerprint: it may differ
     if not layout.config(fingerprint).exists() or layout.config(fingerprint).read_text() != settings:
         with atomic_write(layout.config(fingerprint)) as handle:
             handle.write(settings)
-    earlier = read_manifest(layout.manifest)
-    found, shards = plan(scan(seeds, earlier, config.max_bytes, select), config.shard_size, fingerprint)
+    found, shards = plan(scan(seeds, read_manifest(layout.manifest), config.max_bytes, select), config.shard_size,
+                         fingerprint)
     for shard, (digest, members) in shards.items():
         inputs = layout.inputs(shard, digest)
         if not inputs.exists():
             write_jsonl(inputs, (seed.to_dict() for seed in members))
-    write_manifest(layout.manifest, found, earlier)
     listing = [[shard, digest] for shard, (digest, _) in shards.items()]
-    content = content_id(found, fingerprint)
-    dedup_id = json_digest([content, listing, code_digest("dedup")])
+    dedup_id = json_digest([fingerprint, listing, code_digest("dedup")])
     finish = code_digest("finish")
     run_id = json_digest([dedup_id, finish])
-    run = {"config": fingerprint, "content": content, "shards": listing, "sizes": [len(m) for _, m in shards.values()],
+    run = {"config": fingerprint, "shards": listing, "sizes": [len(m) for _, m in shards.values()],
            "dedup": dedup_id, "finish": finish, "bands": bands(config.dedup.threshold, config.dedup.num_perm)[0]}
     _write_once(layout.run(run_id), json.dumps(run))
-    return run_id, run
+    return run_id, run, found
+
+
+def learn(layout: Layout, run: dict, found: list[Seed]) -> None:
+    """Write the manifest for the next run: every seed's shard, the hashes the shards' tasks learnt of
+    seeds it did not know, and one more retry for seeds that failed for a passing reason. Reads only the
+    shards that held such seeds."""
+    unhashed = {seed.shard for seed in found if seed.sha256 is None and not seed.rejected}
+    hashes: dict[str, str] = {}
+    for shard, digest in run["shards"]:
+        learnt = layout.shard(shard, run["config"], digest)["seeds.json"]
+        if shard in unhashed and learnt.exists():
+            hashes.update(read_json(learnt)["sha256"])
+    write_manifest(layout.manifest, found, read_manifest(layout.manifest), hashes, _transient(layout, run))
 
 
 def _progress(layout: Layout, run: dict) -> Progress:
@@ -120,7 +123,7 @@ def corpus(args: argparse.Namespace) -> int:
             ran = _count_tasks() if args.scheduler else []
             for _ in range(ATTEMPTS):  # a task that finds a corrupt work file deletes it: build once more
                 layout.failed.unlink(missing_ok=True)
-                run_id, run = prepare(seeds, layout, config, selection(args.include, args.exclude))
+                run_id, run, found = prepare(seeds, layout, config, selection(args.include, args.exclude))
                 run = {**run, "started": wall_started}  # for the report only: not part of any output's name
                 if any(not layout.shard(shard, run["config"], digest)["docs.jsonl"].exists()
                        for shard, digest in run["shards"]):  # cleaning to do: ready what it needs once, here,
@@ -131,11 +134,11 @@ def corpus(args: argparse.Namespace) -> int:
                 result = _build(task, args, _progress(layout, run))
                 if task.complete() or "CorruptFile:" not in _reason(layout):
                     break
+            learn(layout, run, found)
             if args.scheduler:
                 print(f"pipeline: this worker ran {len(ran)} task(s)", file=sys.stderr)
             if not task.complete():
                 return _failed(layout, result.summary_text if args.verbose else "")
-            retry_transient(layout.manifest, _transient(layout, run))
             current = json.loads((layout.out(run_id) / "stats.json").read_text())
             previous = json.loads((data / "stats.json").read_text()) if (data / "stats.json").exists() else None
             if why := refusal(previous, current, config.publish.max_shrink, config.publish.max_internal_errors,
@@ -289,7 +292,7 @@ def _arguments(args: argparse.Namespace) -> tuple[Path, Path, Config] | str:
 
 def plan_run(args: argparse.Namespace) -> int:
     """Say what `corpus` would do with these arguments, and do none of it: new, changed and deleted seeds
-    (against the last run's manifest) and the shards it would clean. Reads seeds it has not hashed yet."""
+    (in size or mtime, against the last run's manifest) and the shards it would clean. Reads no seed."""
     checked = _arguments(args)
     if isinstance(checked, str):
         print(f"pipeline: {checked}", file=sys.stderr)
@@ -299,10 +302,10 @@ def plan_run(args: argparse.Namespace) -> int:
     earlier = read_manifest(layout.manifest)
     found, shards = plan(scan(seeds, earlier, config.max_bytes, selection(args.include, args.exclude)),
                          config.shard_size, fingerprint)
-    before = {row["path"]: row.get("sha256") for row in earlier}
+    before = {row["path"]: (row.get("size", 0), row.get("mtime_ns", 0)) for row in earlier}
     now = {seed.path for seed in found}
     lists = {"new": [s.path for s in found if s.path not in before],
-             "changed": [s.path for s in found if s.path in before and before[s.path] != s.sha256],
+             "changed": [s.path for s in found if s.path in before and before[s.path] != (s.size, s.mtime_ns)],
              "deleted": sorted(set(before) - now)}
     clean = [[shard, digest, len(members)] for shard, (digest, members) in shards.items()
              if not layout.shard(shard, fingerprint, digest)["docs.jsonl"].exists()]

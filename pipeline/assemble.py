@@ -24,6 +24,7 @@ from pipeline.dedup_run import Shard, shard_line_keys
 from pipeline.documents import INTERNAL_ERROR, Cleaned, Removal
 from pipeline.files import atomic_write, dumps, load_array, read_json, read_jsonl, verify, write_json, write_jsonl
 from pipeline.layout import Layout
+from pipeline.sources import content_id
 from pipeline.text import words
 
 ORDER = "order"  # a part's rejected lines carry their place in the outputs (Cleaned.order), dropped when merged
@@ -38,7 +39,7 @@ def finish_shard(layout: Layout, number: int, shard: Shard, verdicts: Path, temp
     digest, part = part_digest(shard, read_json(verdicts), template_lines, report_fingerprint)
     stem = layout.part(number, digest)
     if not stem.with_suffix(".stats.json").exists():
-        write_part(stem, shard["docs.jsonl"], number, config, **part)
+        write_part(stem, shard["docs.jsonl"], number, read_json(shard["seeds.json"]), config, **part)
     with atomic_write(pointer) as handle:
         json.dump({"part": str(stem.relative_to(layout.work))}, handle)
 
@@ -57,10 +58,11 @@ def part_digest(shard: Shard, verdicts: dict, template_lines: Path, report_finge
                     "heads": set(verdicts["heads"])}
 
 
-def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[str], repeated: set[int],
-               templated: set[int], heads: set[str]) -> None:
-    """One shard's share of the corpus. `templated`: rows (among the shard's kept and dropped documents) of
-    the documents holding a `repeated` line; only they are read for stripping."""
+def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, dropped: set[str],
+               repeated: set[int], templated: set[int], heads: set[str]) -> None:
+    """One shard's share of the corpus. `seeds`: the shard's seeds.json (their content sum travels on to the
+    run's id). `templated`: rows (among the shard's kept and dropped documents) of the documents holding a
+    `repeated` line; only they are read for stripping."""
     counts: Counter = Counter()
     tallies: dict[str, Counter] = {name: Counter() for name in TALLIES}
     sites: dict[str, Counter] = {}
@@ -118,7 +120,8 @@ def write_part(stem: Path, docs: Path, shard: int, config: Config, dropped: set[
     write_jsonl(stem.with_suffix(".index.jsonl"),
                 ([*entry, order] for entry, (_, order) in zip(entries, shown, strict=True)))
     # last: its presence marks the part done
-    write_json(stem.with_suffix(".stats.json"), {**counts, **tallies, "sites": sites})
+    write_json(stem.with_suffix(".stats.json"), {**counts, **tallies, "sites": sites,
+                                                 "content": seeds["content"], "seeds": seeds["seeds"]})
 
 
 def _read_as(counts: Counter, tallies: dict[str, Counter], meta: dict) -> None:
@@ -133,8 +136,9 @@ def _site(sites: dict[str, Counter], path: str, host: str | None) -> Counter:
     return sites.setdefault(name, Counter())
 
 
-def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Config, out: dict[str, Path]) -> None:
-    """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json of a run from its shards' parts."""
+def merge_parts(stems: list[Path], duplicates: Path, fingerprint: str, config: Config, out: dict[str, Path]) -> None:
+    """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json of a run from its shards' parts; the
+    run's id in stats.json is the `content_id` of the parts' seeds under the settings' `fingerprint`."""
     for stem in stems:
         verify(stem.with_suffix(".corpus.jsonl"))
     with atomic_write(out["corpus.jsonl"], "wb", checksum=True) as corpus, contextlib.ExitStack() as parts:
@@ -151,8 +155,10 @@ def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Confi
     counts: Counter = Counter()
     tallies: dict[str, Counter] = {name: Counter() for name in TALLIES}
     sites: dict[str, Counter] = {}
+    content, seeds = 0, 0
     for stem in stems:
         part = read_json(stem.with_suffix(".stats.json"))
+        content, seeds = (content + int(part["content"], 16)) % 2**64, seeds + part["seeds"]
         counts.update({k: part.get(k, 0) for k in COUNTS})
         for name in TALLIES:
             tallies[name].update(part.get(name, {}))
@@ -161,7 +167,8 @@ def merge_parts(stems: list[Path], duplicates: Path, content: str, config: Confi
     share = counts["duplicates"] / counts["read"] if counts["read"] else 0.0
     alarm = (f"{share:.0%} of inputs dropped as duplicates (alarm above {config.dedup.alarm_share:.0%})"
              if share > config.dedup.alarm_share else None)
-    stats = {"run": content, **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors")},
+    stats = {"run": content_id(content, seeds, fingerprint),
+             **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors")},
              "repaired": counts["repaired"], "encodings": dict(sorted(tallies["encodings"].items())),
              "languages": _by_count(tallies["languages"]),
              "removed_by_rule": dict(sorted(tallies["removed_by_rule"].items())),

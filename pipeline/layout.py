@@ -6,7 +6,7 @@
     DATA/work/config/FP.json          the settings a fingerprint stands for
     DATA/work/runs/RUN.json           a run's plan: settings fingerprint, content id, shards
     DATA/work/inputs/SSSS-D.jsonl     the seeds of shard SSSS with digest D
-    DATA/work/shards/SSSS-FP-D.*      what cleaning made of them (docs, keys, signatures, shingles, lines)
+    DATA/work/shards/SSSS-FP-D.*      what cleaning made of them (docs, seeds' hashes, keys, signatures…)
     DATA/work/dedup/RUN.*             representatives, bands, clusters, verdicts, template lines
     DATA/work/finish/RUN/SSSS.json    which part each shard's finish chose
     DATA/work/parts/SSSS-V.*          a shard's share of corpus, rejections, stats and report pages
@@ -20,7 +20,7 @@ from pathlib import Path
 
 OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")  # stats.json last: marks done
 PUBLISHED = (*OUTPUTS, "report.html", "report")  # what DATA/ links into the current run
-SHARD_FILES = ("sigs.npy", "shingles.npy", "lines.npy", "keys.jsonl", "docs.jsonl")  # docs.jsonl last: marks done
+SHARD_FILES = ("sigs.npy", "shingles.npy", "lines.npy", "keys.jsonl", "seeds.json", "docs.jsonl")  # docs last: done
 FOLDERS = ("shards", "inputs", "parts", "dedup", "finish", "runs")  # what pruning sweeps of other runs
 
 

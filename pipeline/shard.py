@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,18 +20,30 @@ from pipeline import budget, containers, dedup, template
 from pipeline.clean import clean
 from pipeline.config import Config
 from pipeline.documents import INTERNAL_ERROR, Cleaned, Document, Rejection
-from pipeline.files import CorruptFile, atomic_write, open_regular, read_ahead, read_jsonl, save_array, write_jsonl
-from pipeline.sources import Seed
+from pipeline.files import (
+    CorruptFile,
+    atomic_write,
+    open_regular,
+    read_ahead,
+    read_jsonl,
+    save_array,
+    write_json,
+    write_jsonl,
+)
+from pipeline.sources import Seed, content_sum
 from pipeline.urls import same_page
 
 
 def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
-    """The seed's bytes, checked against the plan; raises OSError or ValueError with the reason."""
+    """The seed's bytes, checked against the plan (size, mtime, and the hash when the manifest knew it);
+    raises OSError or ValueError with the reason."""
     with open_regular(seed.location(root)) as handle:
         data = handle.read(max_bytes + 1)
+        info = os.fstat(handle.fileno())
     if len(data) > max_bytes:
         raise ValueError(f"larger than the size limit (max_bytes {max_bytes})")
-    if hashlib.sha256(data).hexdigest() != seed.sha256:
+    if ((info.st_size, info.st_mtime_ns) != (seed.size, seed.mtime_ns)
+            or seed.sha256 not in (None, hashlib.sha256(data).hexdigest())):
         raise ValueError("changed while the run was going on; the next run will take it")
     return data
 
@@ -41,11 +55,8 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cl
         return [Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, seed.rejected))]
     try:
         data = read()
-    except OSError as err:  # transient: the next run reads the file again
-        return [Cleaned(seed.path, seed.sha256, rejection=Rejection(
-            seed.path, f"unreadable: {err.strerror or err}", transient=True))]
-    except ValueError as err:
-        return [Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, str(err), transient=True))]
+    except (OSError, ValueError) as err:
+        return [unread(seed, err)]
     container = seed.path if containers.is_container(seed.path) else None
     lines: list[Cleaned] = []
     found = containers.records(seed.path, data, config.max_bytes)
@@ -71,6 +82,12 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cl
     return lines
 
 
+def unread(seed: Seed, err: OSError | ValueError) -> Cleaned:
+    """A seed that could not be read as planned: rejected for now, read again by the next run."""
+    reason = f"unreadable: {err.strerror or err}" if isinstance(err, OSError) else str(err)
+    return Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, reason, transient=True))
+
+
 def _clean_record(path: str, record: containers.Record, config: Config) -> Document | Rejection:
     """One document within its time budget; a bug costs this document, not the batch."""
     try:
@@ -86,25 +103,38 @@ def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, 
                 transient: Path) -> None:
     """Clean the seeds listed in `inputs`, reusing from `earlier` (the shard's previous docs.jsonl under the
     same settings) every seed whose bytes have not changed, and write `outputs` (layout.SHARD_FILES); the
-    paths of seeds that failed for a passing reason go to `transient`, for the next run to retry."""
+    paths of seeds that failed for a passing reason go to `transient`, for the next run to retry.
+
+    A seed the manifest has no hash for is read and hashed here, in parallel with the other shards, and
+    reused all the same when its bytes are those cleaned before (a file touched but not changed)."""
     try:
         done: dict[str, list[dict]] = {}
         for line in read_jsonl(earlier) if earlier else ():
             done.setdefault(line.get("seed", line["path"]), []).append(line)  # a container's records together
     except CorruptFile:  # an earlier version that fails its checksum is not reused: clean every seed
         done = {}
-    seeds = [Seed(**entry) for entry in read_jsonl(inputs)]
-    cleaned: list[list[Cleaned]] = [[] for _ in seeds]
-    todo = []
-    for row, seed in enumerate(seeds):
+
+    def reused(seed: Seed) -> list[Cleaned]:
         previous = done.get(seed.path, [])
         if seed.sha256 is None or not previous or any(line.get("sha256") != seed.sha256 or line.get("transient")
                                                       for line in previous):
-            todo.append(row)
-        else:
-            cleaned[row] = [Cleaned.from_dict(line) for line in previous]
+            return []
+        return [Cleaned.from_dict(line) for line in previous]
+
+    seeds = [Seed(**entry) for entry in read_jsonl(inputs)]
+    cleaned = [reused(seed) for seed in seeds]
+    todo = [row for row, lines in enumerate(cleaned) if not lines]
     for row in read_ahead(todo, lambda row: None if seeds[row].rejected else seeds[row].location(root)):
-        cleaned[row] = clean_seed(seeds[row], functools.partial(read_seed, root, seeds[row], config.max_bytes), config)
+        seed, read = seeds[row], functools.partial(read_seed, root, seeds[row], config.max_bytes)
+        if seed.sha256 is None and not seed.rejected:
+            try:
+                data = read()
+            except (OSError, ValueError) as err:
+                cleaned[row] = [unread(seed, err)]
+                continue
+            seed = seeds[row] = replace(seed, sha256=hashlib.sha256(data).hexdigest())
+            read = functools.partial(bytes, data)
+        cleaned[row] = reused(seed) or clean_seed(seed, read, config)
     records = [line for lines in cleaned for line in lines]
     documents = [record.document for record in records if record.document is not None]
     write_dedup_inputs(documents, config, outputs)
@@ -112,6 +142,8 @@ def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, 
     if retry:
         with atomic_write(transient) as handle:
             json.dump(retry, handle)
+    write_json(outputs["seeds.json"], {"content": f"{content_sum(seeds):016x}", "seeds": len(seeds),
+                                       "sha256": {seed.path: seed.sha256 for seed in seeds if seed.sha256}})
     write_jsonl(outputs["docs.jsonl"], (record.to_dict() for record in records))  # last: marks the shard done
 
 

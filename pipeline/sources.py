@@ -1,23 +1,25 @@
 """Seed discovery, the content manifest, and the shard plan that names each task's inputs.
 
-The manifest caches each file's SHA-256 under its size and mtime, so a rerun re-hashes only files that
-changed, and the shard each seed was put in, so new seeds go to new shards. A shard's digest covers its
-paths, their hashes and the cleaning fingerprint: any change to one of them gives the shard a new output
-name, and nothing else is redone.
+The scan only lists and stats: no seed is read before its shard's task reads it (and hashes it there).
+The manifest keeps each file's SHA-256 under its size and mtime, learnt from the shards, and the shard
+each seed was put in, so new seeds go to new shards. A shard's digest covers its paths, their sizes and
+mtimes and the cleaning fingerprint: any change to one of them gives the shard a new output name, and
+nothing else is redone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import operator
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from pipeline.files import CorruptFile, open_regular, read_ahead, read_jsonl, write_jsonl
+import xxhash
+
+from pipeline.files import CorruptFile, read_jsonl, write_jsonl
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Seed:
     rejected: str | None = None
     fs: str | None = None  # hex of the raw file-system name, only when it is not valid UTF-8
     shard: int | None = None
-    retry: int | None = None  # times it was read again after a transient failure (see `retry_transient`)
+    retry: int | None = None  # times it was read again after a transient failure (see `write_manifest`)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if v is not None}
@@ -92,14 +94,13 @@ def selection(include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Calla
 
 
 def scan(root: Path, earlier: list[dict], max_bytes: int, select: Callable[[str], bool] | None = None) -> list[Seed]:
-    """Discover and hash every seed (that `select` takes, when given), reusing the manifest's (`earlier`)
-    hashes of files whose size and mtime are unchanged. A path the manifest knows keeps its shard and its
-    retry count; a new one has no shard yet (see `plan`)."""
+    """Discover every seed (that `select` takes, when given), reading none: a file whose size and mtime the
+    manifest (`earlier`) knows keeps its hash, another gets one when its shard's task reads it. A path the
+    manifest knows keeps its shard and its retry count; a new one has no shard yet (see `plan`)."""
     known = {(r["path"], r["size"], r["mtime_ns"]): r["sha256"] for r in earlier if r.get("sha256")}
     shards = {r["path"]: r["shard"] for r in earlier if "shard" in r}
     retries = {r["path"]: r["retry"] for r in earlier if r.get("retry")}
     seeds: list[Seed] = []
-    unhashed: list[tuple[Seed, str]] = []  # and where the file is
     for (path, fs), info, reason in _named(discover(root)):
         if select is not None and not select(path):
             continue
@@ -111,16 +112,8 @@ def scan(root: Path, earlier: list[dict], max_bytes: int, select: Callable[[str]
         if size > max_bytes:  # each Seed is made once, whole (dataclass copies cost 0.2 s per 20,000 files)
             seeds.append(Seed(path, size, mtime, rejected=f"larger than the size limit ({size} > max_bytes "
                               f"{max_bytes})", fs=fs, shard=shard, retry=retry))
-        elif digest := known.get((path, size, mtime)):
-            seeds.append(Seed(path, size, mtime, digest, fs=fs, shard=shard, retry=retry))
         else:
-            seed = Seed(path, size, mtime, fs=fs, shard=shard, retry=retry)
-            unhashed.append((seed, seed.location(root)))
-    for seed, location in read_ahead(unhashed, operator.itemgetter(1)):
-        try:
-            seeds.append(replace(seed, sha256=_sha256(location)))
-        except OSError as err:
-            seeds.append(replace(seed, rejected=f"unreadable: {err.strerror}"))
+            seeds.append(Seed(path, size, mtime, known.get((path, size, mtime)), fs=fs, shard=shard, retry=retry))
     seeds.sort(key=lambda s: s.path)
     return seeds
 
@@ -141,14 +134,10 @@ def _named(found: Iterator[tuple[str, os.stat_result | None, str | None]]) \
     return named
 
 
-def _sha256(path: str) -> str:
-    with open_regular(path) as handle:  # files past the size limit are not hashed: one read is enough
-        return hashlib.sha256(handle.read()).hexdigest()
-
-
 def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[Seed], dict[int, tuple[str, list[Seed]]]]:
-    """Give new seeds a shard and group all seeds by shard; each shard gets a digest of its inputs and the
-    cleaning fingerprint. Returns the seeds with their shards, and the shards.
+    """Give new seeds a shard and group all seeds by shard; each shard gets a digest of its inputs (paths,
+    sizes, mtimes: what the scan knows of every seed) and the cleaning fingerprint. Returns the seeds with
+    their shards, and the shards.
 
     Seeds keep the shard they first landed in, so new seeds touch only the newest shard (until it holds
     `shard_size`) and shards made for them: a nightly rerun cleans the new work, not every shard again.
@@ -172,14 +161,20 @@ def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[See
         groups.setdefault(seed.shard, []).append(seed)
     result = {}
     for shard, members in sorted(groups.items()):
-        rows = [[s.path, s.sha256, s.rejected, s.retry] for s in members]
+        rows = [[s.path, s.size, s.mtime_ns, s.rejected, s.retry] for s in members]
         result[shard] = (json_digest([fingerprint, rows]), members)
     return placed, result
 
 
-def content_id(seeds: list[Seed], fingerprint: str) -> str:
-    """What a run is made of, whatever its shards: the settings and every seed's path and content."""
-    return json_digest([fingerprint, [[s.path, s.sha256, s.rejected] for s in seeds]])
+def content_sum(seeds: Iterable[Seed]) -> int:
+    """An order-free sum of the seeds' (path, SHA-256, rejection) digests: each shard sums its own, and the
+    run's `content_id` comes from the total, whatever the shards."""
+    return sum(xxhash.xxh3_64_intdigest(json.dumps([s.path, s.sha256, s.rejected]).encode()) for s in seeds) % 2**64
+
+
+def content_id(total: int, count: int, fingerprint: str) -> str:
+    """What a run is made of: the settings and every seed's path and content (the `content_sum` of all)."""
+    return json_digest([fingerprint, f"{total:016x}", count])
 
 
 def json_digest(value: object) -> str:
@@ -196,17 +191,20 @@ def read_manifest(manifest: Path) -> list[dict]:
         return []
 
 
-def retry_transient(manifest: Path, paths: set[str]) -> None:
-    """Count one more retry for seeds that failed for a passing reason (unreadable, replaced mid-run): the
-    count is part of their shard's digest, so the next run cleans them again even when the file came back
-    unchanged in size and mtime."""
-    if paths:
-        write_jsonl(manifest, ({**row, "retry": row.get("retry", 0) + 1} if row["path"] in paths else row
-                               for row in read_manifest(manifest)))
-
-
-def write_manifest(manifest: Path, seeds: list[Seed], earlier: list[dict]) -> None:
-    """Record every seed's hash and shard for the next run; a rerun with nothing new leaves the file alone."""
-    lines = [seed.to_dict() for seed in seeds]
+def write_manifest(manifest: Path, seeds: list[Seed], earlier: list[dict], hashes: dict[str, str] | None = None,
+                   transient: Container[str] = ()) -> None:
+    """Record every seed's shard, and the hashes its shard's task learnt (`hashes`), for the next run; a
+    rerun with nothing new leaves the file alone. Seeds that failed for a passing reason (`transient`:
+    unreadable, replaced mid-run) count one more retry: the count is part of their shard's digest, so the
+    next run cleans them again even when the file came back unchanged in size and mtime."""
+    hashes = hashes or {}
+    lines = []
+    for seed in seeds:
+        line = seed.to_dict()
+        if seed.sha256 is None and seed.path in hashes:
+            line["sha256"] = hashes[seed.path]
+        if seed.path in transient:
+            line["retry"] = line.get("retry", 0) + 1
+        lines.append(line)
     if lines != earlier:
         write_jsonl(manifest, lines)

@@ -191,7 +191,7 @@ class WriteCorpus(RunTask):
         return targets({name: self.layout.out(self.run_id) / name for name in OUTPUTS})
 
     def run(self) -> None:
-        assemble.merge_parts(self.part_stems(), Path(self.input()["dedup"].path), self.plan["content"],
+        assemble.merge_parts(self.part_stems(), Path(self.input()["dedup"].path), self.plan["config"],
                              self.settings(self.plan["config"]), paths(self.output()))
 
     def part_stems(self) -> list[Path]:

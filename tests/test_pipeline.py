@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import luigi
 
 import pipeline
 from pipeline.__main__ import main
+from pipeline.files import read_jsonl
 from pipeline.tasks import CleanShard
 from tests.conftest import ROOT, SEEDS
 
@@ -89,6 +91,25 @@ def test_rerun_with_nothing_new_does_no_cleaning(tmp_path):
     assert run(seeds, data) == 0
     assert CLEANED == []
     assert (data / "corpus.jsonl").read_bytes() == before
+
+
+def test_a_seed_touched_but_not_changed_is_hashed_again_not_cleaned_again(tmp_path, monkeypatch):
+    import pipeline.shard as shard
+
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    assert run(seeds, data) == 0
+    before = {name: (data / name).read_bytes() for name in (*OUTPUTS, "stats.json")}
+    learnt = {row["path"]: row.get("sha256") for row in read_jsonl(data / "work" / "manifest.jsonl")}
+    assert all(learnt.values())  # the shards' tasks hashed what the scan did not read
+    touched = sorted(seeds.iterdir())[0]
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    cleaned: list[str] = []
+    real = shard.clean_seed
+    monkeypatch.setattr(shard, "clean_seed", lambda seed, *args: cleaned.append(seed.path) or real(seed, *args))
+    CLEANED.clear()
+    assert run(seeds, data) == 0
+    assert len(CLEANED) == 1 and cleaned == []  # its shard read it again and found the bytes it had cleaned
+    assert {name: (data / name).read_bytes() for name in before} == before
 
 
 def test_adding_seeds_gives_the_corpus_of_one_full_run(tmp_path):

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pipeline.__main__ as cli
-from pipeline import sources
+from pipeline import shard
 from pipeline.clean import clean
 from pipeline.documents import Document, Rejection
 from pipeline.storage import run_lock
@@ -71,14 +71,14 @@ def test_bad_inputs_each_end_in_the_corpus_or_rejected_with_a_reason(folder, tmp
     os.symlink("/etc/passwd", folder / "outside.txt")
     (folder / "dir.txt").mkdir()
     (folder / "dir.txt" / "inner.txt").write_text(ARTICLE.replace("UAE", "Emirates of the Arabian Gulf coast"))
-    real_open = sources.open_regular
+    real_open = shard.open_regular
 
     def guarded(path):  # as root nothing is unreadable, so refuse this one file by hand
         if str(path).endswith("secret.txt"):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path)
 
-    monkeypatch.setattr(sources, "open_regular", guarded)
+    monkeypatch.setattr(shard, "open_regular", guarded)
     data = tmp_path / "data"
     assert run(folder, data) == 0
     kept, dropped, rejected = listed(data)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.files import read_ahead
-from pipeline.sources import Seed, content_id, plan, read_manifest, scan, write_manifest
+from pipeline.sources import Seed, content_id, content_sum, plan, read_manifest, scan, write_manifest
 
 
 def seeds_in(folder: Path, names: list[str]) -> None:
@@ -45,10 +47,33 @@ def test_the_manifest_is_left_alone_when_nothing_changed(tmp_path):
 
 
 def test_the_run_content_does_not_depend_on_the_shards():
-    one = [Seed("a", sha256="1", shard=0), Seed("b", sha256="2", shard=0)]
-    two = [Seed("a", sha256="1", shard=0), Seed("b", sha256="2", shard=5)]
-    assert content_id(one, "fp") == content_id(two, "fp")
-    assert content_id(one, "fp") != content_id([Seed("a", sha256="1")], "fp")
+    a, b = Seed("a", sha256="1", shard=0), Seed("b", sha256="2", shard=0)
+    whole = content_sum([a, b])
+    assert (content_sum([a]) + content_sum([b])) % 2**64 == whole  # shards' sums add up to the run's
+    assert content_id(whole, 2, "fp") != content_id(content_sum([a]), 1, "fp")
+    assert content_sum([Seed("a", sha256="3"), b]) != whole  # a seed's content counts
+    assert content_id(whole, 2, "fp") != content_id(whole, 2, "fp2")
+
+
+def test_the_scan_reads_no_seed(tmp_path, monkeypatch):
+    folder = tmp_path / "seeds"
+    seeds_in(folder, ["a", "b"])
+    (folder / "b").chmod(0)  # unreadable: the scan does not notice, the shard's task will
+    monkeypatch.setattr("builtins.open", lambda *args, **kwargs: pytest.fail("the scan opened a file"))
+    found = scan(folder, [], 1000)
+    assert [(seed.path, seed.sha256, seed.rejected) for seed in found] == [("a", None, None), ("b", None, None)]
+
+
+def test_the_manifest_learns_hashes_and_counts_retries(tmp_path):
+    folder, manifest = tmp_path / "seeds", tmp_path / "manifest.jsonl"
+    seeds_in(folder, ["a", "b"])
+    placed, _ = plan(scan(folder, [], 1000), 2, "fp")
+    write_manifest(manifest, placed, [], {"a": "hash-of-a"}, {"b"})
+    again = {seed.path: seed for seed in scan(folder, read_manifest(manifest), 1000)}
+    assert again["a"].sha256 == "hash-of-a" and again["a"].retry is None
+    assert again["b"].sha256 is None and again["b"].retry == 1
+    (folder / "a").write_text("changed and longer\n")
+    assert scan(folder, read_manifest(manifest), 1000)[0].sha256 is None  # to be hashed again
 
 
 def test_read_ahead_yields_in_order_after_hinting_each_file_once(tmp_path):

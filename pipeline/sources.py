@@ -22,6 +22,9 @@ import xxhash
 from pipeline.files import CorruptFile, read_jsonl, write_jsonl
 
 
+SPREAD = 4  # new shards come in multiples of this many (see `plan`)
+
+
 @dataclass(frozen=True)
 class Seed:
     """One input file as planned: where it is, what it holds, or why it cannot be used."""
@@ -141,7 +144,9 @@ def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[See
 
     Seeds keep the shard they first landed in, so new seeds touch only the newest shard (until it holds
     `shard_size`) and shards made for them: a nightly rerun cleans the new work, not every shard again.
-    New seeds are split in even shards of at most `shard_size`, in path order."""
+    New seeds are split in even shards of at most `shard_size`, in path order; more than `SPREAD` shards are
+    made a multiple of `SPREAD`, so that one, two or four workers end the cleaning together instead of one
+    cleaning the last shard alone."""
     sizes: dict[int, int] = {}
     for seed in seeds:
         if seed.shard is not None:
@@ -154,6 +159,7 @@ def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[See
         placed[i] = replace(seeds[i], shard=last)
     rest = new[room:]
     count = -(-len(rest) // shard_size)
+    count = count if count <= SPREAD else -(-count // SPREAD) * SPREAD
     for k, i in enumerate(rest):
         placed[i] = replace(seeds[i], shard=last + 1 + k * count // len(rest))
     groups: dict[int, list[Seed]] = {}

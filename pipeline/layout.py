@@ -64,10 +64,11 @@ class Layout:
         """The paths of a cleaned shard's seeds that failed for a passing reason, when there are any."""
         return self.work / "shards" / f"{shard:04d}-{config}-{digest}.transient.json"
 
-    def shard_versions(self, shard: int, config: str) -> list[Path]:
-        """The docs.jsonl of every cleaned version of a shard under these settings, oldest first."""
+    def shard_versions(self, shard: int, config: str) -> list[dict[str, Path]]:
+        """The files of every cleaned version of a shard under these settings, oldest first."""
         found = self.work.joinpath("shards").glob(f"{shard:04d}-{config}-*.docs.jsonl")
-        return sorted(found, key=lambda path: path.stat().st_mtime)
+        return [self.shard(shard, config, path.name[len(f"{shard:04d}-{config}-"): -len(".docs.jsonl")])
+                for path in sorted(found, key=lambda path: path.stat().st_mtime)]
 
     def dedup(self, run_id: str, kind: str) -> Path:
         """A run's dedup file: `reps.npy`, `jsonl` (the duplicates), `template.npy`, `clusters.jsonl`."""

@@ -23,6 +23,7 @@ from pipeline.documents import INTERNAL_ERROR, Cleaned, Document, Rejection
 from pipeline.files import (
     CorruptFile,
     atomic_write,
+    load_array,
     open_regular,
     read_ahead,
     read_jsonl,
@@ -99,17 +100,18 @@ def _clean_record(path: str, record: containers.Record, config: Config) -> Docum
         return Rejection(path, f"{INTERNAL_ERROR}: {type(err).__name__}: {err}")
 
 
-def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, outputs: dict[str, Path],
-                transient: Path) -> None:
-    """Clean the seeds listed in `inputs`, reusing from `earlier` (the shard's previous docs.jsonl under the
-    same settings) every seed whose bytes have not changed, and write `outputs` (layout.SHARD_FILES); the
-    paths of seeds that failed for a passing reason go to `transient`, for the next run to retry.
+def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None, config: Config,
+                outputs: dict[str, Path], transient: Path) -> None:
+    """Clean the seeds listed in `inputs`, reusing from `earlier_files` (the shard's previous version under
+    the same settings) every seed whose bytes have not changed, with its dedup inputs, and write `outputs`
+    (layout.SHARD_FILES); the paths of seeds that failed for a passing reason go to `transient`, for the
+    next run to retry.
 
     A seed the manifest has no hash for is read and hashed here, in parallel with the other shards, and
     reused all the same when its bytes are those cleaned before (a file touched but not changed)."""
     try:
         done: dict[str, list[dict]] = {}
-        for line in read_jsonl(earlier) if earlier else ():
+        for line in read_jsonl(earlier_files["docs.jsonl"]) if earlier_files else ():
             done.setdefault(line.get("seed", line["path"]), []).append(line)  # a container's records together
     except CorruptFile:  # an earlier version that fails its checksum is not reused: clean every seed
         done = {}
@@ -137,7 +139,7 @@ def clean_shard(root: Path, inputs: Path, earlier: Path | None, config: Config, 
         cleaned[row] = reused(seed) or clean_seed(seed, read, config)
     records = [line for lines in cleaned for line in lines]
     documents = [record.document for record in records if record.document is not None]
-    write_dedup_inputs(documents, config, outputs)
+    write_dedup_inputs(documents, config, outputs, earlier_files)
     retry = [record.path for record in records if record.rejection is not None and record.rejection.transient]
     if retry:
         with atomic_write(transient) as handle:
@@ -153,17 +155,61 @@ def _fetched_url(document: Document) -> bool:
     return document.metadata.get("url_source") == "the record"
 
 
-def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[str, Path]) -> None:
-    """Per kept document, in row order: dedup keys, MinHash signature, shingle hashes and template line keys."""
-    tokens = [dedup.tokens(document.text) for document in documents]
+def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[str, Path],
+                       earlier: dict[str, Path] | None = None) -> None:
+    """Per kept document, in row order: dedup keys, MinHash signature, shingle hashes and template line keys.
+    A document the shard's `earlier` version (its SHARD_FILES) holds with the same id takes them from there
+    instead of tokenising and signing its text again."""
+    before = _earlier_inputs(earlier) if earlier else None
+    old_rows = [before.rows.get((document.metadata["path"], document.id), -1) if before else -1
+                for document in documents]
+    fresh = [row for row, old in enumerate(old_rows) if old < 0]
+    tokens = [dedup.tokens(documents[row].text) for row in fresh]
     shingle_sets = dedup.shingle_hashes_many(tokens, config.dedup.shingle_words, config.dedup.short_words)
-    keys = [{"path": document.metadata["path"], "id": document.id, "exact": dedup.exact_key(words),
-             "words": len(words), "created": document.created, "shingles": len(hashes),
-             **({"url": same_page(document.metadata["url"])} if _fetched_url(document) else {})}
-            for document, words, hashes in zip(documents, tokens, shingle_sets, strict=True)]
-    line_keys = [(row, key) for row, document in enumerate(documents)
-                 for key in template.document_keys(document.text, config.repetition.min_chars)]
-    save_array(outputs["sigs.npy"], dedup.Signer(config.dedup.num_perm).sign(shingle_sets))
-    save_array(outputs["shingles.npy"], np.concatenate([np.zeros(0, np.uint32), *shingle_sets]))
-    save_array(outputs["lines.npy"], np.array(line_keys, dtype=np.uint64).reshape(-1, 2))
+    signatures = dedup.Signer(config.dedup.num_perm).sign(shingle_sets)
+    keys: list[dict] = []
+    shingles: list[np.ndarray] = []
+    sigs = np.empty((len(documents), config.dedup.num_perm), dtype=np.uint32)
+    line_keys: list[np.ndarray] = []
+    made = iter(range(len(fresh)))
+    for row, (document, old) in enumerate(zip(documents, old_rows, strict=True)):
+        if old >= 0 and before is not None:
+            keys.append(before.keys[old])
+            shingles.append(before.shingles[before.offsets[old]: before.offsets[old + 1]])
+            sigs[row] = before.sigs[old]
+            held = before.lines[before.line_starts[old]: before.line_starts[old + 1], 1]
+        else:
+            k = next(made)
+            words, hashes = tokens[k], shingle_sets[k]
+            keys.append({"path": document.metadata["path"], "id": document.id, "exact": dedup.exact_key(words),
+                         "words": len(words), "created": document.created, "shingles": len(hashes),
+                         **({"url": same_page(document.metadata["url"])} if _fetched_url(document) else {})})
+            shingles.append(hashes)
+            sigs[row] = signatures[k]
+            held = np.array(template.document_keys(document.text, config.repetition.min_chars), dtype=np.uint64)
+        line_keys.append(np.column_stack([np.full(len(held), row, dtype=np.uint64), held]))
+    save_array(outputs["sigs.npy"], sigs)
+    save_array(outputs["shingles.npy"], np.concatenate([np.zeros(0, np.uint32), *shingles]))
+    save_array(outputs["lines.npy"], np.concatenate([np.zeros((0, 2), np.uint64), *line_keys]))
     write_jsonl(outputs["keys.jsonl"], keys)
+
+
+class _Earlier:
+    """A shard version's dedup inputs, indexed by document row."""
+
+    def __init__(self, files: dict[str, Path]) -> None:
+        self.keys = list(read_jsonl(files["keys.jsonl"]))
+        self.rows = {(key["path"], key["id"]): row for row, key in enumerate(self.keys)}
+        self.offsets = np.concatenate([[0], np.cumsum([key["shingles"] for key in self.keys])]).astype(np.int64)
+        self.shingles = load_array(files["shingles.npy"])
+        self.sigs = load_array(files["sigs.npy"])
+        self.lines = load_array(files["lines.npy"])
+        self.line_starts = np.searchsorted(self.lines[:, 0], np.arange(len(self.keys) + 1))
+
+
+def _earlier_inputs(files: dict[str, Path]) -> _Earlier | None:
+    """The earlier version's inputs, or None when one is missing or fails its checksum (then all is made anew)."""
+    try:
+        return _Earlier(files)
+    except (CorruptFile, OSError, ValueError, KeyError):
+        return None

@@ -21,7 +21,6 @@ import xxhash
 
 from pipeline.files import CorruptFile, read_jsonl, write_jsonl
 
-
 SPREAD = 4  # new shards come in multiples of this many (see `plan`)
 
 

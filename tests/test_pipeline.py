@@ -297,3 +297,24 @@ def test_a_change_to_the_cleaning_code_re_cleans_every_shard(tmp_path, monkeypat
     CLEANED.clear()
     assert run(seeds, data) == 0
     assert len(CLEANED) == 1  # the five seeds' one shard
+
+
+def test_a_touched_shard_takes_its_old_documents_dedup_inputs_from_its_earlier_version(tmp_path, monkeypatch):
+    import pipeline.shard as shard
+    from pipeline.clean import clean
+    from pipeline.config import Config
+    from pipeline.layout import Layout
+
+    config = Config.load()
+    documents = [clean(path.name, path.read_bytes(), config) for path in sorted(SEEDS.iterdir())]
+    layout = Layout(tmp_path)
+    earlier, whole, again = (layout.shard(0, "fp", name) for name in ("earlier", "whole", "again"))
+    shard.write_dedup_inputs(documents[:3], config, earlier)
+    shard.write_dedup_inputs(documents, config, whole)
+    tokenised: list[str] = []
+    real = shard.dedup.tokens
+    monkeypatch.setattr(shard.dedup, "tokens", lambda text: tokenised.append(text) or real(text))
+    shard.write_dedup_inputs(documents, config, again, earlier)
+    assert tokenised == [document.text for document in documents[3:]]  # the three old ones were not read again
+    for kind in ("sigs.npy", "shingles.npy", "lines.npy", "keys.jsonl"):
+        assert again[kind].read_bytes() == whole[kind].read_bytes(), kind

@@ -71,9 +71,12 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     if count < config.min_words:
         return Rejection(path, f"too short after cleaning ({count} words, minimum {config.min_words})",
                          details=cleaned)
-    prose = sum(words(line) for line in text.split("\n")
-                if is_prose(line, config.quality.prose_min_words))
-    if prose < config.quality.min_prose_share * count and prose < config.quality.article_prose_words:
+    kept = text.split("\n")
+    prose = sum(words(line) for line in kept if is_prose(line, config.quality.prose_min_words))
+    rows = sum(words(line) for line in kept if "\t" in line)  # table rows: data, judged by the prose around them
+    quality = config.quality
+    if prose < quality.article_prose_words and (
+            prose < quality.min_prose_share * (count - rows) or (rows and prose < quality.prose_min_words)):
         return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose", details=cleaned)
     url = known.url or page.url
     if known.date and (created := metadata.find_date(known.date)):

@@ -39,7 +39,8 @@ TITLE_SUFFIX = re.compile(r"\s+[|–—:•·-]\s+[^|–—:•·-]{2,60}$")
 # A <br> inside a paragraph is a line break of the text unless it only wraps a sentence: the line before
 # it ends without punctuation and the next one goes on in lower case.
 LINE_END = re.compile(r"[.!?:;…\"”’»)\]]$")
-BREAK, PRE_BREAK = "\x00", "\x01"  # a <br>, and a line break inside <pre>
+BREAK, PRE_BREAK, CELL = "\x00", "\x01", "\x02"  # a <br>, a line break inside <pre>, a table cell's start
+CELL_TAGS = ("td", "th")
 REMOVED = "pipeline-removed"  # the element that stands where a piece of furniture was taken out
 LINKS = 0.5  # an element with this share of its text in links is a link list
 HIDDEN = Label("html-hidden", "hidden")
@@ -280,7 +281,8 @@ def _blocks(root: Tag, roots: set[int], taken: list[tuple[Label, Tag]]
         if not parts:
             return
         for hard in "".join(parts).split(PRE_BREAK):
-            for line in _reflow(WHITESPACE.sub(" ", hard).split(BREAK)):
+            cells = (WHITESPACE.sub(" ", cell).strip() for cell in hard.split(CELL))
+            for line in _reflow("\t".join(cell for cell in cells if cell).split(BREAK)):
                 lines.append(line)
                 linked.append(min(1.0, state["links"] / max(1, len(line))))
                 main.append(bool(state["main"]))
@@ -305,6 +307,8 @@ def _blocks(root: Tag, roots: set[int], taken: list[tuple[Label, Tag]]
                 continue
             if node.name == "br":
                 parts.append(PRE_BREAK if in_pre else BREAK)
+            elif node.name in CELL_TAGS:  # a table row is one line, its cells apart: "Pos. | Driver | Points"
+                parts.append(CELL)
             elif node.name in BLOCK_TAGS:
                 flush()
                 stack.append((None, False, False, False))

@@ -328,3 +328,22 @@ def test_a_category_menu_the_main_element_also_wraps_is_a_link_list(config):
     document = kept(clean("cats.html", markup.encode(), config))
     assert "Economy" not in document.text and "Opinion" not in document.text
     assert "part 3" in document.text  # the article's own list of links stays
+
+
+def test_a_table_row_is_one_line_with_its_cells_apart():
+    page = extract("<html><body><table><tr><th>Pos.</th><th>Driver</th><th>Points</th></tr>"
+                   "<tr><td>1</td><td><a href='/busch'>Kyle  Busch</a></td><td>5040</td></tr>"
+                   "<tr><td>2</td><td></td><td>5035</td></tr></table></body></html>", MARKUP)
+    assert page.blocks == ["Pos.\tDriver\tPoints", "1\tKyle Busch\t5040", "2\t5035"]
+
+
+def test_a_data_table_its_prose_introduces_is_an_article_but_a_bare_table_is_not(config):
+    rows = "".join(f"<tr><td>{n}</td><td>Driver number {n}</td><td>{5000 - n * 37}</td><td>{n % 4}</td></tr>"
+                   for n in range(1, 41))
+    intro = ("<p>This page always has the championship standings after the latest race of the season.</p>"
+             "<p>The final standings after all thirty-six rounds of the series are in the table below.</p>")
+    document = kept(clean("standings.html", f"<html><body><article>{intro}<table>{rows}</table></article>"
+                          "</body></html>".encode(), config))
+    assert "17\tDriver number 17\t4371\t1" in document.text.split("\n")
+    bare = clean("bare.html", f"<html><body><table>{rows}</table></body></html>".encode(), config)
+    assert isinstance(bare, Rejection) and "not an article" in bare.reason

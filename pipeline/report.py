@@ -19,10 +19,12 @@ import difflib
 import hashlib
 import heapq
 import html
+import itertools
 import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -192,15 +194,15 @@ def build(target: Path, stems: list[Path], outputs: dict[str, Path], cache: Path
     for stem in stems:
         for page in sorted(stem.with_suffix(".pages").glob("*.html")):
             _link_or_copy(page, staged / "report" / page.name)
-    index = heapq.merge(*(list(read_jsonl(stem.with_suffix(".index.jsonl"))) for stem in stems), key=lambda e: e[-1])
+    index = heapq.merge(*(read_jsonl(stem.with_suffix(".index.jsonl")) for stem in stems), key=lambda e: e[-1])
     involved = ClusterDocuments([stem.with_suffix(".cluster.jsonl") for stem in stems])
     earlier = max((p for p in cache.parent.glob("*.clusters.jsonl") if p != cache),
                   key=lambda p: p.stat().st_mtime, default=None)
     with atomic_write(cache) as out:
         sections = Sections(earlier, out)
         try:
-            write_report(staged, [entry[:5] for entry in index], list(read_jsonl(outputs["duplicates.jsonl"])),
-                         list(read_jsonl(outputs["rejected.jsonl"])), json.loads(outputs["stats.json"].read_text()),
+            write_report(staged, (entry[:5] for entry in index), list(read_jsonl(outputs["duplicates.jsonl"])),
+                         read_jsonl(outputs["rejected.jsonl"]), json.loads(outputs["stats.json"].read_text()),
                          involved, sections, run)
         finally:
             sections.close()
@@ -220,12 +222,13 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def write_report(folder: Path, index: list[list], duplicates: list[dict], rejected: list[dict], stats: dict,
+def write_report(folder: Path, index: Iterable[list], duplicates: list[dict], rejected: Iterable[dict], stats: dict,
                  involved: ClusterDocuments, sections: Sections, run: dict) -> None:
     """Write report.html and the cluster and rejection pages of report/ into `folder` (the document pages
     are there already, written shard by shard). `involved` gives the documents of each cluster: the
     dropped copies and the kept document they were folded into. `index`: the parts' entries (kept and
-    rejected-after-cleaning documents); dropped and other rejected inputs are added here."""
+    rejected-after-cleaning documents), streamed; dropped and other rejected inputs are added here. The
+    search index holds every input, so it goes through a temporary file, never whole into memory."""
     pages = folder / "report"
     pages.mkdir(parents=True, exist_ok=True)
     clusters: dict[str, list[dict]] = {}
@@ -244,11 +247,44 @@ def write_report(folder: Path, index: list[list], duplicates: list[dict], reject
                  "next page": names[number + 1] if number + 1 < len(names) else None}
         _page(pages / name, f"Duplicate clusters, page {number + 1} of {len(names)} (largest first)", body, links=links)
         page_of.update((member["path"], name) for _, members in chunk for member in members)
-    indexed = {entry[0] for entry in index}
-    for duplicate in duplicates:
-        copy = involved.copy(duplicate["path"])
-        index.append([duplicate["path"], page_of.get(duplicate["path"]), [],
-                      copy and copy["metadata"].get("title"), f"dropped ({duplicate['kind']} duplicate)"])
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as data:
+        entries = SearchIndex(data)
+        cleaned_then_rejected = set()  # also in rejected.jsonl: listed once
+        for entry in index:
+            entries.add(entry)
+            if entry[4] == "rejected":
+                cleaned_then_rejected.add(entry[0])
+        for duplicate in duplicates:
+            copy = involved.copy(duplicate["path"])
+            entries.add([duplicate["path"], page_of.get(duplicate["path"]), [],
+                         copy and copy["metadata"].get("title"), f"dropped ({duplicate['kind']} duplicate)"])
+        rejected_pages = _rejected_pages(pages, rejected, entries, cleaned_then_rejected)
+        _index(folder / "report.html", stats, entries, len(clusters), cluster_pages, rejected_pages, run)
+
+
+class SearchIndex:
+    """The index page's search data, one entry per input, written as it comes: the JSON list `json.dumps`
+    would give, escaped so that no path can open a comment or close the <script> element; and the outcomes
+    it holds."""
+
+    def __init__(self, file: IO[str]) -> None:
+        self.file, self.count, self.states = file, 0, set()
+
+    def add(self, entry: list) -> None:
+        text = json.dumps(entry, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+        self.file.write(("[" if not self.count else ", ") + text.replace("&", "\\u0026"))
+        self.count += 1
+        self.states.add(entry[4])
+
+    def chunks(self) -> Iterator[str]:
+        """The JSON text, in pieces."""
+        self.file.write("]" if self.count else "[]")
+        self.file.seek(0)
+        yield from iter(lambda: self.file.read(1 << 20), "")
+
+
+def _rejected_pages(pages: Path, rejected: Iterable[dict], entries: SearchIndex, listed: set[str]) -> list[str]:
+    """The pages listing rejected inputs, and their entries in the search index (unless `listed` there)."""
     rejected_pages = []
     chunks = list(_chunks(rejected, REJECTED_PER_PAGE))
     names = [f"rejected-{number:04d}.html" for number in range(1, len(chunks) + 1)]
@@ -260,8 +296,10 @@ def write_report(folder: Path, index: list[list], duplicates: list[dict], reject
                  "next page": names[number + 1] if number + 1 < len(names) else None}
         _page(pages / name, f"Rejected inputs, page {number + 1} of {len(names)}",
               f"<table><tr><th>path</th><th>reason</th></tr>{rows}</table>", links=links)
-        index.extend([r["path"], name, [], None, "rejected"] for r in chunk if r["path"] not in indexed)
-    _index(folder / "report.html", stats, index, len(clusters), cluster_pages, rejected_pages, run)
+        for r in chunk:
+            if r["path"] not in listed:
+                entries.add([r["path"], name, [], None, "rejected"])
+    return rejected_pages
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -279,15 +317,19 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _page(path: Path, title: str, body: str, script: str = "", links: dict[str, str | None] | None = None) -> None:
-    """A page of the report; those under report/ lead back to the index and to their neighbours."""
+def _page(path: Path, title: str, body: str | Iterable[str], script: str = "",
+          links: dict[str, str | None] | None = None) -> None:
+    """A page of the report; those under report/ lead back to the index and to their neighbours. `body`:
+    its text, or its text in pieces (written one after the other)."""
     nav = ""
     if path.name != "report.html":  # every page but the index, wherever it is written first (a part's pages)
         nav = '<nav><a href="../report.html">← back to the summary</a>' + "".join(
             f'<a href="{_e(target)}">{_e(label)}</a>' for label, target in (links or {}).items() if target) + "</nav>"
-    path.write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
-                    f"<style>{STYLE}</style></head><body>{nav}<h1>{_e(title)}</h1>{body}{nav}"
-                    f"{f'<script>{script}</script>' if script else ''}</body></html>\n", encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as page:
+        page.write(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+                   f"<style>{STYLE}</style></head><body>{nav}<h1>{_e(title)}</h1>")
+        page.writelines([body] if isinstance(body, str) else body)
+        page.write(f"{nav}{f'<script>{script}</script>' if script else ''}</body></html>\n")
 
 
 def _document(doc: dict) -> str:
@@ -407,7 +449,7 @@ def _bars(title: str, items: list[tuple[str, int]], width: int = 420) -> str:
             f'height="{len(items) * row + 4}" xmlns="http://www.w3.org/2000/svg">{bars}</svg></figure>')
 
 
-def _index(path: Path, stats: dict, index: list[list], clusters: int, cluster_pages: list[str],
+def _index(path: Path, stats: dict, index: SearchIndex, clusters: int, cluster_pages: list[str],
            rejected_pages: list[str], run: dict) -> None:
     """report.html: the run, what became of the inputs, the rules, the sites, and a search over every input."""
     rules = stats["removed_by_rule"]
@@ -442,11 +484,7 @@ def _index(path: Path, stats: dict, index: list[list], clusters: int, cluster_pa
     links = "".join(f'<a href="report/{name}">{name}</a> ' for name in cluster_pages) or "none"
     rejected = "".join(f'<a href="report/{name}">{name}</a> ' for name in rejected_pages) or "none"
     options = "".join(f'<option value="{_e(rule)}">{_e(rule)}</option>' for rule in sorted(rules))
-    states = sorted({entry[4] for entry in index})
-    statuses = "".join(f'<option value="{_e(state)}">{_e(state)}</option>' for state in states)
-    # JSON inside <script>: escaped so that no path can open a comment or close the element
-    data = json.dumps(index, ensure_ascii=False)
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    statuses = "".join(f'<option value="{_e(state)}">{_e(state)}</option>' for state in sorted(index.states))
     shown = f" (the {CLUSTERS_SHOWN} largest are shown)" if clusters > CLUSTERS_SHOWN else ""
     body = (f'{alarm}<table class="run">{"".join(facts)}</table><h2>Summary</h2><div class="charts"><table>{summary}'
             f"</table>{charts}</div><p>Encodings (every input that was decoded): {encodings or 'none'} · "
@@ -461,5 +499,5 @@ def _index(path: Path, stats: dict, index: list[list], clusters: int, cluster_pa
             f"<select id=status><option value=''>any outcome</option>{statuses}</select> <span id=count></span></p>"
             f"<ul id=hits></ul><h2>Duplicate clusters ({clusters}){shown}</h2><p>{links}</p>"
             f"<h2>Rejected inputs ({stats['rejected']})</h2><p>{rejected}</p>"
-            f'<script type="application/json" id="index">{data}</script>')
-    _page(path, "Corpus report", body, SEARCH)
+            '<script type="application/json" id="index">')
+    _page(path, "Corpus report", itertools.chain([body], index.chunks(), ["</script>"]), SEARCH)

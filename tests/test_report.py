@@ -18,6 +18,7 @@ import pytest
 
 from pipeline.__main__ import main
 from pipeline.progress import Progress
+from pipeline.report import SearchIndex
 from tests.conftest import ROOT, SEEDS
 
 SCHEMA = json.loads((ROOT / "pipeline" / "corpus.schema.json").read_text())
@@ -184,3 +185,15 @@ def test_cluster_sections_are_reused_from_the_previous_run(tmp_path, monkeypatch
         assert "<ins>five</ins>" in sections.get(kept, members, changed)
         sections.close()
     assert drawn == ["drawn", "drawn"]  # the first run, and the changed copy; the unchanged one was reused
+
+
+def test_the_search_index_is_written_as_it_comes_and_reads_as_one_json_list(tmp_path):
+    entries = [["a</script><!--.txt", None, ["menu"], "Q&A <b>", "kept"], ["b.txt", "rejected-0001.html", [], None,
+                                                                          "rejected"]]
+    written = SearchIndex(io.StringIO())
+    for entry in entries:
+        written.add(entry)
+    text = "".join(written.chunks())
+    assert "<" not in text and ">" not in text and "&" not in text  # nothing can close the <script> element
+    assert json.loads(text) == entries and written.states == {"kept", "rejected"}
+    assert "".join(SearchIndex(io.StringIO()).chunks()) == "[]"

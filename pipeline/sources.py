@@ -201,15 +201,17 @@ def write_manifest(manifest: Path, seeds: list[Seed], earlier: list[dict], hashe
     """Record every seed's shard, and the hashes its shard's task learnt (`hashes`), for the next run; a
     rerun with nothing new leaves the file alone. Seeds that failed for a passing reason (`transient`:
     unreadable, replaced mid-run) count one more retry: the count is part of their shard's digest, so the
-    next run cleans them again even when the file came back unchanged in size and mtime."""
-    hashes = hashes or {}
-    lines = []
-    for seed in seeds:
-        line = seed.to_dict()
-        if seed.sha256 is None and seed.path in hashes:
-            line["sha256"] = hashes[seed.path]
+    next run cleans them again even when the file came back unchanged in size and mtime. Lines are made as
+    they are compared and written, never held all at once."""
+    found = hashes or {}
+
+    def line(seed: Seed) -> dict:
+        row = seed.to_dict()
+        if seed.sha256 is None and seed.path in found:
+            row["sha256"] = found[seed.path]
         if seed.path in transient:
-            line["retry"] = line.get("retry", 0) + 1
-        lines.append(line)
-    if lines != earlier:
-        write_jsonl(manifest, lines)
+            row["retry"] = row.get("retry", 0) + 1
+        return row
+
+    if len(seeds) != len(earlier) or any(line(seed) != row for seed, row in zip(seeds, earlier, strict=True)):
+        write_jsonl(manifest, (line(seed) for seed in seeds))

@@ -77,9 +77,9 @@ def prepare(seeds: Path, layout: Layout, config: Config, select: Callable[[str],
 
 
 def learn(layout: Layout, run: dict, found: list[Seed]) -> None:
-    """Write the manifest for the next run: every seed's shard, the hashes the shards' tasks learnt of
-    seeds it did not know, and one more retry for seeds that failed for a passing reason. Reads only the
-    shards that held such seeds."""
+    """Write the manifest for the next run: every seed's shard, the hashes the shards' tasks found for
+    seeds the manifest did not know, and one more retry for seeds that failed for a passing reason. Reads
+    only the shards that held such seeds."""
     unhashed = {seed.shard for seed in found if seed.sha256 is None and not seed.rejected}
     hashes: dict[str, str] = {}
     for shard, digest in run["shards"]:

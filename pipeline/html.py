@@ -307,7 +307,7 @@ def _blocks(root: Tag, roots: set[int], taken: list[tuple[Label, Tag]]
                 continue
             if node.name == "br":
                 parts.append(PRE_BREAK if in_pre else BREAK)
-            elif node.name in CELL_TAGS:  # a table row is one line, its cells apart: "Pos. | Driver | Points"
+            elif node.name in CELL_TAGS:  # a table row is one line, its cells apart: "Pos.\tDriver\tPoints"
                 parts.append(CELL)
             elif node.name in BLOCK_TAGS:
                 flush()

@@ -91,12 +91,8 @@ def document_pages(folder: Path, documents: list[dict], prefix: str) -> list[lis
     chosen |= {doc["metadata"]["path"] for doc in _lowest(rejected, PAGED_REJECTED)}
     paged = [doc for doc in documents if doc["metadata"]["path"] in chosen]
     page_of: dict[str, str] = {}
-    chunks = list(_chunks(paged, DOCS_PER_PAGE))
-    names = [f"{prefix}-{number:03d}.html" for number in range(1, len(chunks) + 1)]
-    for number, (name, chunk) in enumerate(zip(names, chunks, strict=True)):
-        links = {"previous page": names[number - 1] if number else None,
-                 "next page": names[number + 1] if number + 1 < len(names) else None}
-        _page(folder / name, f"Documents, shard {prefix.rsplit('-', 1)[-1]}, page {number + 1} of {len(names)}",
+    for name, chunk, links, numbered in _paged(paged, DOCS_PER_PAGE, prefix + "-{:03d}.html"):
+        _page(folder / name, f"Documents, shard {prefix.rsplit('-', 1)[-1]}, {numbered}",
               "".join(_document(doc) for doc in chunk), links=links)
         page_of.update((doc["metadata"]["path"], name) for doc in chunk)
     return [[doc["metadata"]["path"], page_of.get(doc["metadata"]["path"]),
@@ -236,16 +232,12 @@ def write_report(folder: Path, index: Iterable[list], duplicates: list[dict], re
         clusters.setdefault(duplicate["duplicate_of"], []).append(duplicate)
     ordered = sorted(clusters.items(), key=lambda item: (-len(item[1]), item[0]))[:CLUSTERS_SHOWN]
     cluster_pages, page_of = [], {}
-    chunks = list(_chunks(ordered, CLUSTERS_PER_PAGE))
-    names = [f"clusters-{number:04d}.html" for number in range(1, len(chunks) + 1)]
-    for number, (name, chunk) in enumerate(zip(names, chunks, strict=True)):
+    for name, chunk, links, numbered in _paged(ordered, CLUSTERS_PER_PAGE, "clusters-{:04d}.html"):
         cluster_pages.append(name)
         body = "".join(sections.get(involved.kept_document(kept_id), members,
                                     {m["path"]: involved.copy(m["path"]) for m in members})
                        for kept_id, members in chunk)
-        links = {"previous page": names[number - 1] if number else None,
-                 "next page": names[number + 1] if number + 1 < len(names) else None}
-        _page(pages / name, f"Duplicate clusters, page {number + 1} of {len(names)} (largest first)", body, links=links)
+        _page(pages / name, f"Duplicate clusters, {numbered} (largest first)", body, links=links)
         page_of.update((member["path"], name) for _, members in chunk for member in members)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as data:
         entries = SearchIndex(data)
@@ -286,20 +278,27 @@ class SearchIndex:
 def _rejected_pages(pages: Path, rejected: Iterable[dict], entries: SearchIndex, listed: set[str]) -> list[str]:
     """The pages listing rejected inputs, and their entries in the search index (unless `listed` there)."""
     rejected_pages = []
-    chunks = list(_chunks(rejected, REJECTED_PER_PAGE))
-    names = [f"rejected-{number:04d}.html" for number in range(1, len(chunks) + 1)]
-    for number, (name, chunk) in enumerate(zip(names, chunks, strict=True)):
+    for name, chunk, links, numbered in _paged(rejected, REJECTED_PER_PAGE, "rejected-{:04d}.html"):
         rejected_pages.append(name)
         rows = "".join(f'<tr id="{_e(r["path"])}"><td>{_e(r["path"])}</td><td>{_e(r["reason"])}</td></tr>'
                        for r in chunk)
-        links = {"previous page": names[number - 1] if number else None,
-                 "next page": names[number + 1] if number + 1 < len(names) else None}
-        _page(pages / name, f"Rejected inputs, page {number + 1} of {len(names)}",
+        _page(pages / name, f"Rejected inputs, {numbered}",
               f"<table><tr><th>path</th><th>reason</th></tr>{rows}</table>", links=links)
         for r in chunk:
             if r["path"] not in listed:
                 entries.add([r["path"], name, [], None, "rejected"])
     return rejected_pages
+
+
+def _paged(items: Iterable, size: int, name: str) -> Iterator[tuple[str, list, dict[str, str | None], str]]:
+    """`items` in pages of `size`: each page's file name (`name` formatted with its number, from 1), its
+    items, the links to its neighbours, and "page N of M"."""
+    chunks = list(_chunks(items, size))
+    names = [name.format(number) for number in range(1, len(chunks) + 1)]
+    for number, (page, chunk) in enumerate(zip(names, chunks, strict=True)):
+        links = {"previous page": names[number - 1] if number else None,
+                 "next page": names[number + 1] if number + 1 < len(names) else None}
+        yield page, chunk, links, f"page {number + 1} of {len(names)}"
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

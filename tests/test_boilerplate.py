@@ -81,6 +81,16 @@ def test_a_broken_rule_is_reported_by_name(tmp_path):
         ("By Jane Smith", "byline"),
         ("Hashtags", "tags-section"),
         ("The website accessibility instruction", "accessibility"),
+        ("Check price at Amazon (on sale!)", "shop-buttons"),
+        ("+ More Info", "shop-buttons"),
+        ("Disclaimer: this post is not financial advice.", "disclaimer"),
+        ("This material is not intended to replace the advice of your doctor or health care provider.",
+         "disclaimer"),
+        ("The views expressed on this blog are those of the author and not of the firm.", "disclaimer"),
+        ("By signing up, you agree to receive recurring marketing emails.", "form-consent"),
+        ("This field is for validation purposes and should be left unchanged.", "form-consent"),
+        ("Credit: Chris McNamara", "photo-credit"),
+        ("Photo by Jane Doe/Reuters", "photo-credit"),
     ],
 )
 def test_rule_matches_chrome_line(rules, line, rule):
@@ -96,6 +106,10 @@ def test_rule_matches_chrome_line(rules, line, rule):
         "The comments made by the minister caused an uproar in parliament on Tuesday evening.",
         "Long-standing tension",
         "Home prices rose for the third month in a row, according to the national statistics office.",
+        "More information will follow when the court rules.",
+        "Credit card debt rose again in the third quarter, the central bank said.",
+        "The views of the committee were split, and no vote was taken on Monday.",
+        "Check the price before you buy: rates changed twice this month.",
     ],
 )
 def test_rule_leaves_prose_and_headings_alone(rules, line):

@@ -32,7 +32,7 @@ from pipeline.progress import Progress
 from pipeline.rules import load_rules
 from pipeline.sources import Seed, json_digest, plan, read_manifest, scan, selection, write_manifest
 from pipeline.storage import Locked, failure, forget, prune, publish, run_lock, sweep_temporaries
-from pipeline.tasks import WriteReport
+from pipeline.tasks import Run
 
 LUIGI_CONFIG = Path(__file__).resolve().parent.parent / "luigi.cfg"
 
@@ -60,8 +60,10 @@ def prepare(seeds: Path, layout: Layout, config: Config, select: Callable[[str],
     if not layout.config(fingerprint).exists() or layout.config(fingerprint).read_text() != settings:
         with atomic_write(layout.config(fingerprint)) as handle:
             handle.write(settings)
-    found, shards = plan(scan(seeds, read_manifest(layout.manifest), config.max_bytes, select), config.shard_size,
-                         fingerprint)
+    scanned = scan(seeds, read_manifest(layout.manifest), config.max_bytes, select)
+    if any(seed.sha256 is None and seed.rejected is None for seed in scanned):
+        language.preload()  # seeds to clean: the model loads while the run is planned
+    found, shards = plan(scanned, config.shard_size, fingerprint)
     for shard, (digest, members) in shards.items():
         inputs = layout.inputs(shard, digest)
         if not inputs.exists():
@@ -129,10 +131,10 @@ def corpus(args: argparse.Namespace) -> int:
                        for shard, digest in run["shards"]):  # cleaning to do: ready what it needs once, here,
                     load_rules(config.rules)  # so that each forked task process inherits it compiled
                     language.identifier()
-                task = WriteReport(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
+                task = Run(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
                 _verify_outputs(layout, run_id)
                 result = _build(task, args, _progress(layout, run))
-                if task.complete() or "CorruptFile:" not in _reason(layout):
+                if task.complete() or not _found_corrupt(layout):
                     break
             learn(layout, run, found)
             if args.scheduler:
@@ -166,7 +168,7 @@ def corpus(args: argparse.Namespace) -> int:
 ATTEMPTS = 5  # each finds at least one corrupt file; a chain of stages needs one attempt per stage
 
 
-def _build(task: WriteReport, args: argparse.Namespace, progress: Progress) -> luigi.execution_summary.LuigiRunResult:
+def _build(task: Run, args: argparse.Namespace, progress: Progress) -> luigi.execution_summary.LuigiRunResult:
     """Hand the graph to Luigi (its own scheduler, or luigid's) and wait for its verdict."""
     progress.start()
     try:
@@ -190,6 +192,12 @@ def _verify_outputs(layout: Layout, run_id: str) -> None:
                 verify(layout.out(run_id) / name)
             except CorruptFile as err:
                 forget(layout, err.path)
+
+
+def _found_corrupt(layout: Layout) -> bool:
+    """Whether a task of this attempt found a corrupt work file (and deleted it, for the next attempt to
+    make again); a task running beside it may have failed after it, on a file it deleted."""
+    return layout.failed.exists() and "CorruptFile:" in layout.failed.read_text()
 
 
 def _reason(layout: Layout) -> str:

@@ -14,6 +14,7 @@ import json
 import operator
 import shutil
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -137,8 +138,7 @@ def _site(sites: dict[str, Counter], path: str, host: str | None) -> Counter:
 
 
 def merge_parts(stems: list[Path], duplicates: Path, fingerprint: str, config: Config, out: dict[str, Path]) -> None:
-    """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json of a run from its shards' parts; the
-    run's id in stats.json is the `content_id` of the parts' seeds under the settings' `fingerprint`."""
+    """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json of a run from its shards' parts."""
     for stem in stems:
         verify(stem.with_suffix(".corpus.jsonl"))
     with atomic_write(out["corpus.jsonl"], "wb", checksum=True) as corpus, contextlib.ExitStack() as parts:
@@ -147,11 +147,23 @@ def merge_parts(stems: list[Path], duplicates: Path, fingerprint: str, config: C
                      parts.enter_context(open(stem.with_suffix(".corpus.jsonl"), "rb")), strict=True)
                  for stem in stems]
         corpus.writelines(line for _, line in heapq.merge(*lines, key=operator.itemgetter(0)))
-    merged = heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl")) for stem in stems), key=lambda r: r[ORDER])
-    write_jsonl(out["rejected.jsonl"], ({"path": r["path"], "reason": r["reason"]} for r in merged))
+    write_jsonl(out["rejected.jsonl"], merged_rejected(stems))
     verify(duplicates)
     with open(duplicates, "rb") as source, atomic_write(out["duplicates.jsonl"], "wb", checksum=True) as copy:
         shutil.copyfileobj(source, copy)
+    with atomic_write(out["stats.json"], checksum=True) as handle:  # last: marks the run's corpus done
+        handle.write(json.dumps(run_stats(stems, fingerprint, config), indent=2, ensure_ascii=False) + "\n")
+
+
+def merged_rejected(stems: list[Path]) -> Iterator[dict]:
+    """The run's rejected.jsonl records, from its parts, in path order."""
+    merged = heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl")) for stem in stems), key=lambda r: r[ORDER])
+    return ({"path": r["path"], "reason": r["reason"]} for r in merged)
+
+
+def run_stats(stems: list[Path], fingerprint: str, config: Config) -> dict:
+    """The run's stats.json, summed from its parts' stats; its id is the `content_id` of the parts' seeds
+    under the settings' `fingerprint`."""
     counts: Counter = Counter()
     tallies: dict[str, Counter] = {name: Counter() for name in TALLIES}
     sites: dict[str, Counter] = {}
@@ -167,17 +179,15 @@ def merge_parts(stems: list[Path], duplicates: Path, fingerprint: str, config: C
     share = counts["duplicates"] / counts["read"] if counts["read"] else 0.0
     alarm = (f"{share:.0%} of inputs dropped as duplicates (alarm above {config.dedup.alarm_share:.0%})"
              if share > config.dedup.alarm_share else None)
-    stats = {"run": content_id(content, seeds, fingerprint),
-             **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors")},
-             "repaired": counts["repaired"], "encodings": dict(sorted(tallies["encodings"].items())),
-             "languages": _by_count(tallies["languages"]),
-             "removed_by_rule": dict(sorted(tallies["removed_by_rule"].items())),
-             "removed_by_class": _by_count(tallies["removed_by_class"]),
-             "documents_by_rule": dict(sorted(tallies["documents_by_rule"].items())),
-             "rule_classes": dict(sorted(key.split("\t", 1) for key in tallies["rule_classes"])),
-             "sites": _sites(sites), "alarm": alarm}
-    with atomic_write(out["stats.json"], checksum=True) as handle:  # last: marks the run's corpus done
-        handle.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
+    return {"run": content_id(content, seeds, fingerprint),
+            **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors")},
+            "repaired": counts["repaired"], "encodings": dict(sorted(tallies["encodings"].items())),
+            "languages": _by_count(tallies["languages"]),
+            "removed_by_rule": dict(sorted(tallies["removed_by_rule"].items())),
+            "removed_by_class": _by_count(tallies["removed_by_class"]),
+            "documents_by_rule": dict(sorted(tallies["documents_by_rule"].items())),
+            "rule_classes": dict(sorted(key.split("\t", 1) for key in tallies["rule_classes"])),
+            "sites": _sites(sites), "alarm": alarm}
 
 
 def _sites(sites: dict[str, Counter]) -> dict[str, dict]:

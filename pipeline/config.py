@@ -12,6 +12,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import asdict, dataclass
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -33,18 +34,30 @@ def code_digest(stage: str, source: Path | None = None) -> str:
     digest = hashlib.blake2b(digest_size=16)
     while todo:
         name = todo.pop()
-        if name in seen or not (folder / f"{name}.py").exists():
+        path = folder / f"{name}.py"
+        if name in seen or not path.exists():
             continue
         seen.add(name)
-        text = (folder / f"{name}.py").read_bytes()
+        info = path.stat()
+        text, imports = _module(path, info.st_size, info.st_mtime_ns)
         digest.update(name.encode() + b"\0" + text + b"\0")
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
-                parts = node.module.split(".")
-                todo += [parts[1]] if len(parts) > 1 else [alias.name for alias in node.names]
-            elif isinstance(node, ast.Import):
-                todo += [alias.name.split(".")[1] for alias in node.names if alias.name.startswith("pipeline.")]
+        todo += imports
     return digest.hexdigest()
+
+
+@cache
+def _module(path: Path, size: int, mtime_ns: int) -> tuple[bytes, list[str]]:
+    """A module's source and the pipeline modules it imports; parsed once a process per version of the
+    file (the stages share most of their modules)."""
+    text = path.read_bytes()
+    imports = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
+            parts = node.module.split(".")
+            imports += [parts[1]] if len(parts) > 1 else [alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):
+            imports += [alias.name.split(".")[1] for alias in node.names if alias.name.startswith("pipeline.")]
+    return text, imports
 
 
 class SettingsError(ValueError):

@@ -177,11 +177,13 @@ class ClusterDocuments:
             handle.close()
 
 
-def build(target: Path, stems: list[Path], outputs: dict[str, Path], cache: Path, run: dict) -> None:
-    """report.html (`target`) and report/ beside it for a run, from its parts and published files. The
-    parts' document pages are linked, not copied; cluster sections unchanged since the newest other run's
-    `cache` file are reused. Staged in a hidden folder and moved in place, report.html last. `run`: what
-    the index says of the run (seeds, started, settings, rules)."""
+def build(target: Path, stems: list[Path], duplicates: Path, rejected: Iterable[dict], stats: dict, cache: Path,
+          run: dict) -> None:
+    """report.html (`target`) and report/ beside it for a run, from its parts, its `duplicates` file, its
+    `rejected` records and `stats` (made from the parts, as the corpus is: the two are written side by side).
+    The parts' document pages are linked, not copied; cluster sections unchanged since the newest other
+    run's `cache` file are reused. Staged in a hidden folder and moved in place, report.html last. `run`:
+    what the index says of the run (seeds, started, settings, rules)."""
     folder = target.parent
     staged = folder / ".report.tmp.d"
     if staged.exists():
@@ -197,8 +199,7 @@ def build(target: Path, stems: list[Path], outputs: dict[str, Path], cache: Path
     with atomic_write(cache) as out:
         sections = Sections(earlier, out)
         try:
-            write_report(staged, (entry[:5] for entry in index), list(read_jsonl(outputs["duplicates.jsonl"])),
-                         read_jsonl(outputs["rejected.jsonl"]), json.loads(outputs["stats.json"].read_text()),
+            write_report(staged, (entry[:5] for entry in index), list(read_jsonl(duplicates)), rejected, stats,
                          involved, sections, run)
         finally:
             sections.close()

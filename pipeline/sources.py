@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -24,9 +24,10 @@ from pipeline.files import CorruptFile, read_jsonl, write_jsonl
 SPREAD = 4  # new shards come in multiples of this many (see `plan`)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Seed:
-    """One input file as planned: where it is, what it holds, or why it cannot be used."""
+    """One input file as planned: where it is, what it holds, or why it cannot be used. Mutable: `plan`
+    gives a new seed its shard in place (a copy of each of a million seeds costs seconds)."""
 
     path: str
     size: int = 0
@@ -38,7 +39,7 @@ class Seed:
     retry: int | None = None  # times it was read again after a transient failure (see `write_manifest`)
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in vars(self).items() if v is not None}
+        return {name: value for name in self.__slots__ if (value := getattr(self, name)) is not None}
 
     def location(self, root: Path) -> str:
         return os.path.join(root, os.fsdecode(bytes.fromhex(self.fs)) if self.fs else self.path)
@@ -137,9 +138,9 @@ def _named(found: Iterator[tuple[str, os.stat_result | None, str | None]]) \
 
 
 def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[Seed], dict[int, tuple[str, list[Seed]]]]:
-    """Give new seeds a shard and group all seeds by shard; each shard gets a digest of its inputs (paths,
-    sizes, mtimes: what the scan knows of every seed) and the cleaning fingerprint. Returns the seeds with
-    their shards, and the shards.
+    """Give new seeds a shard (in place) and group all seeds by shard; each shard gets a digest of its
+    inputs (paths, sizes, mtimes: what the scan knows of every seed) and the cleaning fingerprint. Returns
+    the seeds with their shards, and the shards.
 
     Seeds keep the shard they first landed in, so new seeds touch only the newest shard (until it holds
     `shard_size`) and shards made for them: a nightly rerun cleans the new work, not every shard again.
@@ -150,25 +151,24 @@ def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[See
     for seed in seeds:
         if seed.shard is not None:
             sizes[seed.shard] = sizes.get(seed.shard, 0) + 1
-    new = [i for i, seed in enumerate(seeds) if seed.shard is None]
-    placed = list(seeds)
+    new = [seed for seed in seeds if seed.shard is None]
     last = max(sizes, default=-1)
     room = max(0, shard_size - sizes[last]) if sizes else 0
-    for i in new[:room]:
-        placed[i] = replace(seeds[i], shard=last)
+    for seed in new[:room]:
+        seed.shard = last
     rest = new[room:]
     count = -(-len(rest) // shard_size)
     count = count if count <= SPREAD else -(-count // SPREAD) * SPREAD
-    for k, i in enumerate(rest):
-        placed[i] = replace(seeds[i], shard=last + 1 + k * count // len(rest))
+    for k, seed in enumerate(rest):
+        seed.shard = last + 1 + k * count // len(rest)
     groups: dict[int, list[Seed]] = {}
-    for seed in placed:
+    for seed in seeds:
         groups.setdefault(seed.shard, []).append(seed)
     result = {}
     for shard, members in sorted(groups.items()):
         rows = [[s.path, s.size, s.mtime_ns, s.rejected, s.retry] for s in members]
         result[shard] = (json_digest([fingerprint, rows]), members)
-    return placed, result
+    return seeds, result
 
 
 def content_sum(seeds: Iterable[Seed]) -> int:

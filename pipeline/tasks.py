@@ -4,7 +4,7 @@
         │                                                        │              │
         └──────────────────────────> FinishShard (one per shard) <──────────────┘
                                           │
-                                     WriteCorpus ──> WriteReport
+                              WriteCorpus and WriteReport, side by side (Run: both)
 
 Every output name carries a digest of what it was made from (see layout.py), so a task whose output exists
 is done and a rerun redoes exactly what changed. The run's plan (written by the CLI) travels as a
@@ -40,12 +40,14 @@ class PipelineTask(luigi.Task):
         return Config.from_dict(json.loads(self.layout.config(fingerprint).read_text()))
 
     def on_failure(self, exception: BaseException) -> str:
-        """Leave the reason (first line) and the traceback in work/failed.txt for the command to show."""
+        """Add the reason (a line) and the traceback to work/failed.txt for the command to show: tasks side by
+        side may fail together, the first note is the run's reason."""
         trace = super().on_failure(exception)
         if isinstance(exception, CorruptFile):  # treated as missing: the command builds again, once
             forget(self.layout, exception.path)
-        with contextlib.suppress(OSError):  # a full disk cannot take the note; the reason falls back to a default
-            self.layout.failed.write_text(f"{self.task_family}: {failure(exception, self.layout.data)}\n\n{trace}\n")
+        note = f"{self.task_family}: {failure(exception, self.layout.data)}\n\n{trace}\n\n"
+        with contextlib.suppress(OSError), open(self.layout.failed, "a", encoding="utf-8") as handle:
+            handle.write(note)  # appended at once: the notes of tasks failing together stay whole
         return trace
 
 
@@ -97,6 +99,14 @@ class RunTask(PipelineTask):
 
     def shard_files(self) -> list[dict[str, Path]]:
         return [paths(shard.output()) for shard in self.shards()]
+
+    def parts(self) -> list[FinishShard]:
+        return [self.run_task(FinishShard, shard=number, digest=digest) for number, digest in self.plan["shards"]]
+
+    def part_stems(self) -> list[Path]:
+        """The corpus parts that the FinishShard tasks chose for this run, in shard order."""
+        return [self.layout.work / json.loads(self.layout.finish(self.run_id, number).read_text())["part"]
+                for number, _ in self.plan["shards"]]
 
 
 class Representatives(RunTask):
@@ -182,9 +192,7 @@ class WriteCorpus(RunTask):
     """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json of the run, from the shards' parts."""
 
     def requires(self) -> dict:
-        return {"dedup": self.run_task(Deduplicate),
-                "parts": [self.run_task(FinishShard, shard=number, digest=digest)
-                          for number, digest in self.plan["shards"]]}
+        return {"dedup": self.run_task(Deduplicate), "parts": self.parts()}
 
     def output(self) -> dict[str, luigi.LocalTarget]:
         """The run's own folder; the CLI publishes it as DATA/current once every file is in place."""
@@ -194,23 +202,29 @@ class WriteCorpus(RunTask):
         assemble.merge_parts(self.part_stems(), Path(self.input()["dedup"].path), self.plan["config"],
                              self.settings(self.plan["config"]), paths(self.output()))
 
-    def part_stems(self) -> list[Path]:
-        """The corpus parts that the FinishShard tasks chose for this run, in shard order."""
-        return [self.layout.work / json.loads(self.layout.finish(self.run_id, number).read_text())["part"]
-                for number, _ in self.plan["shards"]]
-
 
 class WriteReport(RunTask):
-    """report.html and report/ beside the run's corpus: what was removed, folded together and rejected."""
+    """report.html and report/ beside the run's corpus: what was removed, folded together and rejected.
+    Made from the parts, as the corpus is, so that the two are written side by side."""
 
-    def requires(self) -> WriteCorpus:
-        return self.run_task(WriteCorpus)
+    def requires(self) -> dict:
+        return {"dedup": self.run_task(Deduplicate), "parts": self.parts()}
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.layout.out(self.run_id) / "report.html"))
 
     def run(self) -> None:
+        settings = self.settings(self.plan["config"])
+        stems = self.part_stems()
         run = {"seeds": self.seeds, "started": self.plan.get("started"), "config": self.plan["config"],
-               "rules": self.settings(self.plan["config"]).rules}
-        report.build(Path(self.output().path), self.requires().part_stems(), paths(self.input()),
+               "rules": settings.rules}
+        report.build(Path(self.output().path), stems, Path(self.input()["dedup"].path),
+                     assemble.merged_rejected(stems), assemble.run_stats(stems, self.plan["config"], settings),
                      self.layout.dedup(self.run_id, "clusters.jsonl"), run)
+
+
+class Run(RunTask, luigi.WrapperTask):
+    """The whole run: done when its corpus and its report are."""
+
+    def requires(self) -> list[RunTask]:
+        return [self.run_task(WriteCorpus), self.run_task(WriteReport)]

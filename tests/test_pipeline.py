@@ -318,3 +318,13 @@ def test_a_touched_shard_takes_its_old_documents_dedup_inputs_from_its_earlier_v
     assert tokenised == [document.text for document in documents[3:]]  # the three old ones were not read again
     for kind in ("sigs.npy", "shingles.npy", "lines.npy", "keys.jsonl"):
         assert again[kind].read_bytes() == whole[kind].read_bytes(), kind
+
+
+def test_the_corpus_and_the_report_are_written_side_by_side():
+    from pipeline.tasks import Run, WriteCorpus, WriteReport
+
+    plan = {"config": "c", "dedup": "d", "bands": 2, "shards": [[0, "a"], [1, "b"]]}
+    run_task = Run(data="data", seeds="seeds", run_id="r", plan=plan)
+    assert {type(task) for task in luigi.task.flatten(run_task.requires())} == {WriteCorpus, WriteReport}
+    report_needs = {type(task).__name__ for task in luigi.task.flatten(run_task.requires()[1].requires())}
+    assert report_needs == {"Deduplicate", "FinishShard"}  # not the corpus: neither waits for the other

@@ -34,10 +34,12 @@ def test_new_seeds_fill_the_newest_shard_then_new_even_shards(tmp_path):
 
 
 def test_many_new_shards_come_in_a_multiple_of_four():
-    seeds = [Seed(f"{i:03d}", sha256="h") for i in range(100)]
-    _, shards = plan(seeds, 20, "fp")  # 5 shards of 20 would leave two workers one shard to clean alone
+    def new(count: int) -> list[Seed]:
+        return [Seed(f"{i:03d}", sha256="h") for i in range(count)]
+
+    _, shards = plan(new(100), 20, "fp")  # 5 shards of 20 would leave two workers one shard to clean alone
     assert [len(members) for _, members in shards.values()] == [13, 12, 13, 12, 13, 12, 13, 12]
-    _, shards = plan(seeds[:60], 20, "fp")
+    _, shards = plan(new(60), 20, "fp")
     assert [len(members) for _, members in shards.values()] == [20, 20, 20]
 
 

@@ -53,7 +53,10 @@ class PipelineTask(luigi.Task):
 
 @PipelineTask.event_handler(luigi.Event.PROCESSING_TIME)
 def record_time(task: PipelineTask, seconds: float) -> None:
-    """Append each task's busy time to work/timings.jsonl: where a run's time goes (read by bench-scale)."""
+    """Append each task's busy time to work/timings.jsonl: where a run's time goes (read by bench-scale).
+    `Run` only waits for its two tasks: it has none."""
+    if isinstance(task, luigi.WrapperTask):
+        return
     with contextlib.suppress(OSError), open(task.layout.timings, "a", encoding="utf-8") as handle:
         handle.write(dumps({"task": task.task_family, "seconds": round(seconds, 3)}) + "\n")
 

@@ -14,25 +14,32 @@ import numpy as np
 
 from pipeline import dedup, template
 from pipeline.config import Config
-from pipeline.files import load_array, read_jsonl, save_array, write_json, write_jsonl
+from pipeline.files import load_array, load_jsonl, read_jsonl, save_array, write_json, write_jsonl
 
 Shard = dict[str, Path]  # a cleaned shard's files by kind (layout.SHARD_FILES)
 
 
 def read_keys(shards: Sequence[Shard]) -> list[list[dict]]:
     """Each shard's per-document dedup keys (keys.jsonl), in row order of its signature array."""
-    return [list(read_jsonl(shard["keys.jsonl"])) for shard in shards]
+    return [load_jsonl(shard["keys.jsonl"]) for shard in shards]
 
 
 def load_entries(keys: list[list[dict]]) -> list[dedup.Entry]:
     """Every document's dedup entry, in shard order (the row order of the concatenated signatures)."""
-    return [dedup.Entry(**{k: v for k, v in key.items() if k != "shingles"}) for shard in keys for key in shard]
+    return [dedup.Entry(key["path"], key["id"], key["exact"], key["words"], key["created"], key.get("url"))
+            for shard in keys for key in shard]
 
 
-def write_representatives(shards: Sequence[Shard], out: Path) -> None:
-    """The rows that LSH compares: one kept copy of each exact duplicate group, computed once for all bands."""
-    _, representatives = dedup.representatives(load_entries(read_keys(shards)))
-    save_array(out, np.array(representatives, dtype=np.int64))
+EXACT_KINDS = ("exact", "exact-url")
+
+
+def write_representatives(shards: Sequence[Shard], out: dict[str, Path]) -> None:
+    """The rows that LSH compares (`reps`): one kept copy of each exact duplicate group, computed once for
+    all bands; and the exact duplicates (`exact`: row, kept row, kind), for the clustering to start from."""
+    dropped, representatives = dedup.representatives(load_entries(read_keys(shards)))
+    exact = [(row, head, EXACT_KINDS.index(kind)) for row, (head, _, kind) in dropped.items()]
+    save_array(out["exact"], np.array(exact, dtype=np.int64).reshape(-1, 3))
+    save_array(out["reps"], np.array(representatives, dtype=np.int64))
 
 
 def write_band(shards: Sequence[Shard], representatives: Path, band: int, config: Config, out: Path) -> None:
@@ -63,11 +70,11 @@ class ShingleStore:
         return self.arrays[shard][self.starts[shard][row] : self.starts[shard][row + 1]]
 
 
-def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], bands: Sequence[Path], config: Config,
-                   out: Path, verdicts: dict[int, Path]) -> None:
-    """Clusters from all bands' candidate pairs (confirmed on exact Jaccard, no chaining) to `out`, and
-    for each shard (by number) its verdict file: its dropped documents and the ids of its kept documents
-    that others were folded into, so that each shard's finish reads only its own share."""
+def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], exact: Path, bands: Sequence[Path],
+                   config: Config, out: Path, verdicts: dict[int, Path]) -> None:
+    """Clusters from the `exact` duplicates and all bands' candidate pairs (confirmed on exact Jaccard, no
+    chaining) to `out`, and for each shard (by number) its verdict file: its dropped documents and the ids
+    of its kept documents that others were folded into, so that each shard's finish reads only its own share."""
     keys = read_keys(shards)
     entries = load_entries(keys)
     sets = ShingleStore()
@@ -75,7 +82,7 @@ def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], bands: Seque
     for number, shard, shard_keys in zip(numbers, shards, keys, strict=True):
         sets.add(shard["shingles.npy"], [key["shingles"] for key in shard_keys])
         shard_of_row += [number] * len(shard_keys)
-    dropped, _ = dedup.representatives(entries)
+    dropped = {row: (head, 1.0, EXACT_KINDS[kind]) for row, head, kind in load_array(exact).tolist()}
     pairs = np.concatenate([np.zeros((0, 2), np.int64), *(load_array(band) for band in bands)])
     found = dedup.cluster(entries, dropped, pairs, dedup.Similarity(sets), config.dedup.threshold)
     row_of_path = {entry.path: row for row, entry in enumerate(entries)}
@@ -93,7 +100,7 @@ def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], bands: Seque
 def shard_line_keys(shard: Shard, dropped: set[str]) -> np.ndarray:
     """(document row, line key) of a shard's kept documents, each key once per document."""
     pairs = load_array(shard["lines.npy"])
-    paths = [key["path"] for key in read_jsonl(shard["keys.jsonl"])]
+    paths = [key["path"] for key in load_jsonl(shard["keys.jsonl"])]
     kept_rows = np.array([i for i, path in enumerate(paths) if path not in dropped], dtype=np.uint64)
     return pairs[np.isin(pairs[:, 0], kept_rows)]
 

@@ -71,7 +71,8 @@ class Layout:
                 for path in sorted(found, key=lambda path: path.stat().st_mtime)]
 
     def dedup(self, run_id: str, kind: str) -> Path:
-        """A run's dedup file: `reps.npy`, `jsonl` (the duplicates), `template.npy`, `clusters.jsonl`."""
+        """A run's dedup file: `exact.npy`, `reps.npy`, `jsonl` (the duplicates), `template.npy`,
+        `clusters.jsonl`."""
         return self.work / "dedup" / f"{run_id}.{kind}"
 
     def band(self, run_id: str, band: int) -> Path:

@@ -24,6 +24,7 @@ from pipeline.files import (
     CorruptFile,
     atomic_write,
     load_array,
+    load_jsonl,
     open_regular,
     read_ahead,
     read_jsonl,
@@ -198,7 +199,7 @@ class _Earlier:
     """A shard version's dedup inputs, indexed by document row."""
 
     def __init__(self, files: dict[str, Path]) -> None:
-        self.keys = list(read_jsonl(files["keys.jsonl"]))
+        self.keys = load_jsonl(files["keys.jsonl"])
         self.rows = {(key["path"], key["id"]): row for row, key in enumerate(self.keys)}
         self.offsets = np.concatenate([[0], np.cumsum([key["shingles"] for key in self.keys])]).astype(np.int64)
         self.shingles = load_array(files["shingles.npy"])

@@ -118,11 +118,11 @@ class Representatives(RunTask):
     def requires(self) -> list[CleanShard]:
         return self.shards()
 
-    def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(self.layout.dedup(self.plan["dedup"], "reps.npy")))
+    def output(self) -> dict[str, luigi.LocalTarget]:
+        return targets({name: self.layout.dedup(self.plan["dedup"], f"{name}.npy") for name in ("exact", "reps")})
 
     def run(self) -> None:
-        dedup_run.write_representatives(self.shard_files(), Path(self.output().path))
+        dedup_run.write_representatives(self.shard_files(), paths(self.output()))
 
 
 class DedupBand(RunTask):
@@ -137,15 +137,16 @@ class DedupBand(RunTask):
         return luigi.LocalTarget(str(self.layout.band(self.plan["dedup"], self.band)))
 
     def run(self) -> None:
-        dedup_run.write_band(self.shard_files(), Path(self.input().path), self.band,
+        dedup_run.write_band(self.shard_files(), Path(self.input()["reps"].path), self.band,
                              self.settings(self.plan["config"]), Path(self.output().path))
 
 
 class Deduplicate(RunTask):
     """Clusters from all bands' candidate pairs, and each shard's verdict."""
 
-    def requires(self) -> list[DedupBand]:
-        return [self.run_task(DedupBand, band=band) for band in range(self.plan["bands"])]
+    def requires(self) -> dict:
+        return {"exact": self.run_task(Representatives),
+                "bands": [self.run_task(DedupBand, band=band) for band in range(self.plan["bands"])]}
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.layout.dedup(self.plan["dedup"], "jsonl")))
@@ -153,7 +154,8 @@ class Deduplicate(RunTask):
     def run(self) -> None:
         numbers = [number for number, _ in self.plan["shards"]]
         verdicts = {number: self.layout.verdicts(self.plan["dedup"], number) for number in numbers}
-        dedup_run.write_clusters(numbers, self.shard_files(), [Path(band.path) for band in self.input()],
+        dedup_run.write_clusters(numbers, self.shard_files(), Path(self.input()["exact"]["exact"].path),
+                                 [Path(band.path) for band in self.input()["bands"]],
                                  self.settings(self.plan["config"]), Path(self.output().path), verdicts)
 
 

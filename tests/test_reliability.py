@@ -316,3 +316,18 @@ def test_published_files_honour_the_umask(folder, tmp_path):
     assert done.returncode == 0, done.stderr
     for name in ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json", "report.html"):
         assert (tmp_path / "data" / name).stat().st_mode & 0o777 == 0o644, name
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.dictionaries(st.text(max_size=5), st.one_of(st.text(), st.integers(), st.none()), max_size=4),
+                max_size=6))
+def test_a_jsonl_file_read_whole_gives_what_a_read_line_by_line_gives(tmp_path, records):
+    from pipeline.files import CorruptFile, load_jsonl, read_jsonl, write_jsonl
+
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, records)  # strings with line breaks, quotes and commas among them
+    assert load_jsonl(path) == list(read_jsonl(path)) == records
+    if records:
+        path.write_text(path.read_text(encoding="utf-8")[:-2], encoding="utf-8")
+        with pytest.raises(CorruptFile):
+            load_jsonl(path)

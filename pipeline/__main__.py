@@ -60,10 +60,8 @@ def prepare(seeds: Path, layout: Layout, config: Config, select: Callable[[str],
     if not layout.config(fingerprint).exists() or layout.config(fingerprint).read_text() != settings:
         with atomic_write(layout.config(fingerprint)) as handle:
             handle.write(settings)
-    scanned = scan(seeds, read_manifest(layout.manifest), config.max_bytes, select)
-    if any(seed.sha256 is None and seed.rejected is None for seed in scanned):
-        language.preload()  # seeds to clean: the model loads while the run is planned
-    found, shards = plan(scanned, config.shard_size, fingerprint)
+    found, shards = plan(scan(seeds, read_manifest(layout.manifest), config.max_bytes, select), config.shard_size,
+                         fingerprint)
     for shard, (digest, members) in shards.items():
         inputs = layout.inputs(shard, digest)
         if not inputs.exists():

@@ -6,7 +6,6 @@ with the benchmark pages' declared languages, two-letter ISO 639-1 codes, and on
 
 from __future__ import annotations
 
-import threading
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -18,27 +17,10 @@ if TYPE_CHECKING:
 SAMPLE_CHARS = 1000
 
 
-_loading: list[threading.Thread] = []
-
-
-def preload() -> None:
-    """Start loading the model on a thread: most of its 0.4 s is xz decompression, which releases the GIL,
-    so the CLI plans the run meanwhile. `identifier()` waits for it."""
-    if not _loading:
-        _loading.append(threading.Thread(target=_model, name="language-model", daemon=True))
-        _loading[0].start()
-
-
-def identifier() -> LanguageIdentifier:
-    """The model, loaded once a process: the CLI loads it before Luigi forks its workers, and only when
-    there is cleaning to do (the import alone costs a nothing-new rerun 0.1 s)."""
-    if _loading and _loading[0] is not threading.current_thread():
-        _loading[0].join()
-    return _model()
-
-
 @cache
-def _model() -> LanguageIdentifier:
+def identifier() -> LanguageIdentifier:
+    """The model, loaded once a process (~0.5 s): the CLI loads it before Luigi forks its workers, and only
+    when there is cleaning to do (the import alone costs a nothing-new rerun 0.1 s)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

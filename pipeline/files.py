@@ -9,6 +9,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -83,13 +84,17 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def load_jsonl(path: Path) -> list[dict]:
-    """All the records of a JSONL file the pipeline wrote, checked, in one parse: twice as fast as a parse a
-    line for a file read whole (its lines joined by commas are one JSON array: a JSON string holds no raw
-    line break)."""
+def load_jsonl(path: Path, batch: int = 10_000) -> list[dict]:
+    """All the records of a JSONL file the pipeline wrote, checked; twice as fast as `read_jsonl` for a file
+    wanted whole: `batch` lines at a time are joined by commas into one JSON array and parsed at once (a
+    JSON string holds no raw line break), so a large file is never held twice as text."""
     verify(path)
-    text = Path(path).read_text(encoding="utf-8").strip()
-    return json.loads(f"[{text.replace(chr(10), ',')}]") if text else []
+    records: list[dict] = []
+    with open(path, encoding="utf-8") as handle:
+        while chunk := list(islice(handle, batch)):
+            if lines := [line for line in chunk if line.strip()]:
+                records += json.loads(f"[{','.join(lines)}]")
+    return records
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import xxhash
 
-from pipeline.files import CorruptFile, read_jsonl, write_jsonl
+from pipeline.files import CorruptFile, load_jsonl, write_jsonl
 
 SPREAD = 4  # new shards come in multiples of this many (see `plan`)
 
@@ -47,6 +47,8 @@ class Seed:
 
 def display(relative: str) -> tuple[str, str | None]:
     """A path safe to write as UTF-8, and the raw name's hex when the file system name is not UTF-8."""
+    if relative.isascii():  # most names: nothing to escape
+        return relative, None
     raw = os.fsencode(relative)
     shown = raw.decode("utf-8", "backslashreplace")
     return shown, (raw.hex() if shown != relative else None)
@@ -191,7 +193,7 @@ def json_digest(value: object) -> str:
 def read_manifest(manifest: Path) -> list[dict]:
     """The last run's manifest; a garbled one is as good as none (every seed is hashed and placed again)."""
     try:
-        return list(read_jsonl(manifest)) if manifest.exists() else []
+        return load_jsonl(manifest) if manifest.exists() else []
     except CorruptFile:
         return []
 

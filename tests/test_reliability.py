@@ -326,7 +326,7 @@ def test_a_jsonl_file_read_whole_gives_what_a_read_line_by_line_gives(tmp_path, 
 
     path = tmp_path / "records.jsonl"
     write_jsonl(path, records)  # strings with line breaks, quotes and commas among them
-    assert load_jsonl(path) == list(read_jsonl(path)) == records
+    assert load_jsonl(path) == load_jsonl(path, batch=2) == list(read_jsonl(path)) == records
     if records:
         path.write_text(path.read_text(encoding="utf-8")[:-2], encoding="utf-8")
         with pytest.raises(CorruptFile):

@@ -155,6 +155,14 @@ def merge_parts(stems: list[Path], duplicates: Path, fingerprint: str, config: C
         handle.write(json.dumps(run_stats(stems, fingerprint, config), indent=2, ensure_ascii=False) + "\n")
 
 
+def write_report(target: Path, stems: list[Path], duplicates: Path, fingerprint: str, config: Config, cache: Path,
+                 run: dict) -> None:
+    """The run's report (see `report.build`) from its parts and its `duplicates` file, with the rejections
+    and stats `merge_parts` writes beside the corpus: the report does not wait for the corpus."""
+    report.build(target, stems, duplicates, merged_rejected(stems), run_stats(stems, fingerprint, config), cache,
+                 run)
+
+
 def merged_rejected(stems: list[Path]) -> Iterator[dict]:
     """The run's rejected.jsonl records, from its parts, in path order."""
     merged = heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl")) for stem in stems), key=lambda r: r[ORDER])

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import luigi
 
-from pipeline import assemble, dedup_run, report, shard
+from pipeline import assemble, dedup_run, shard
 from pipeline.config import Config
 from pipeline.files import CorruptFile, dumps
 from pipeline.layout import OUTPUTS, Layout
@@ -220,12 +220,10 @@ class WriteReport(RunTask):
 
     def run(self) -> None:
         settings = self.settings(self.plan["config"])
-        stems = self.part_stems()
         run = {"seeds": self.seeds, "started": self.plan.get("started"), "config": self.plan["config"],
                "rules": settings.rules}
-        report.build(Path(self.output().path), stems, Path(self.input()["dedup"].path),
-                     assemble.merged_rejected(stems), assemble.run_stats(stems, self.plan["config"], settings),
-                     self.layout.dedup(self.run_id, "clusters.jsonl"), run)
+        assemble.write_report(Path(self.output().path), self.part_stems(), Path(self.input()["dedup"].path),
+                              self.plan["config"], settings, self.layout.dedup(self.run_id, "clusters.jsonl"), run)
 
 
 class Run(RunTask, luigi.WrapperTask):

@@ -86,6 +86,8 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
                                                        (result.created, result.created_source))
     if created is None and is_html and (created := html.searched_date(decoded.text, url)):
         created_source = "htmldate's quick search of the page"
+    if created is None and is_html and (created := metadata.first_shown_date(lines)):
+        created_source = "the first date line of the page"
     meta = {
         "path": path,
         "title": known.title or page.title or result.title,

@@ -7,6 +7,7 @@ or "10 juillet 2025"; the title is the headline-like line just above the article
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
@@ -114,13 +115,21 @@ def is_headline(line: str) -> bool:
 def shown_dates(lines: list[str], max_words: int = 20) -> set[str]:
     """The full dates a page's short lines (bylines, datelines) show a reader as its date: not those
     marked as an update ("Updated June 18, 2025")."""
-    shown = set()
+    return set(_shown(lines, max_words))
+
+
+def first_shown_date(lines: list[str], max_words: int = 20) -> str | None:
+    """The first of them: the date of a page that says nothing else of its date (its dateline may sit in
+    page furniture, such as the header, that the text path does not read for a date)."""
+    return next(_shown(lines, max_words), None)
+
+
+def _shown(lines: list[str], max_words: int) -> Iterator[str]:
     for row, line in enumerate(lines):
         if len(WORD.findall(line)) <= max_words and (iso := find_date(line)):
             label = lines[row - 1] if row and len(WORD.findall(lines[row - 1])) <= 3 else ""  # "Updated:" above it
             if not UPDATED.search(line) and not UPDATED.search(label):
-                shown.add(iso)
-    return shown
+                yield iso
 
 
 # Dates a page gives without saying they are the article's: the first <time> element may be a related story's

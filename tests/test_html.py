@@ -95,6 +95,16 @@ def test_the_date_a_page_shows_wins_over_one_it_only_declares(config):
     assert (document.created, document.metadata["created_source"]) == ("2024-01-05", "JSON-LD datePublished")
 
 
+def test_a_page_that_declares_no_date_gets_the_first_date_line_it_shows(config):
+    body = f"<p>{'The council met on Monday and agreed to repair the bridge before winter comes. ' * 4}</p>"
+    page = ("<html><body><header><a href='/'>Daily Courier</a><span>Posted 14 July 2023</span></header>"
+            f"<article><h1>Bridge repair agreed</h1>{body}</article></body></html>")
+    document = kept(clean("p.html", page.encode(), config))
+    assert (document.created, document.metadata["created_source"]) == ("2023-07-14", "the first date line of the page")
+    updated = page.replace("Posted 14 July 2023", "Updated 14 July 2023")
+    assert kept(clean("q.html", updated.encode(), config)).created is None  # an update is not the date
+
+
 def test_a_date_in_the_url_or_a_dublin_core_meta_is_found(config):
     body = f"<p>{'The council met on Monday and agreed to repair the bridge before winter comes. ' * 4}</p>"
     url = ('<html><head><link rel="canonical" href="https://news.example/2023/07/14/bridge-repair/"></head>'

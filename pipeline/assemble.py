@@ -155,7 +155,7 @@ def merge_parts(stems: list[Path], duplicates: Path, fingerprint: str, config: C
         handle.write(json.dumps(run_stats(stems, fingerprint, config), indent=2, ensure_ascii=False) + "\n")
 
 
-def write_report(target: Path, stems: list[Path], duplicates: Path, fingerprint: str, config: Config, cache: Path,
+def build_report(target: Path, stems: list[Path], duplicates: Path, fingerprint: str, config: Config, cache: Path,
                  run: dict) -> None:
     """The run's report (see `report.build`) from its parts and its `duplicates` file, with the rejections
     and stats `merge_parts` writes beside the corpus: the report does not wait for the corpus."""

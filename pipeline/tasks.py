@@ -222,7 +222,7 @@ class WriteReport(RunTask):
         settings = self.settings(self.plan["config"])
         run = {"seeds": self.seeds, "started": self.plan.get("started"), "config": self.plan["config"],
                "rules": settings.rules}
-        assemble.write_report(Path(self.output().path), self.part_stems(), Path(self.input()["dedup"].path),
+        assemble.build_report(Path(self.output().path), self.part_stems(), Path(self.input()["dedup"].path),
                               self.plan["config"], settings, self.layout.dedup(self.run_id, "clusters.jsonl"), run)
 
 

@@ -364,15 +364,16 @@ def _mark_shapes(lines: list[str], labels: list[Label | None], prose: list[bool]
 
 
 def _mark_date_lists(lines: list[str], labels: list[Label | None], prose: list[bool]) -> None:
-    """Runs of three or more non-prose lines holding two or more dates: headline lists, not article."""
+    """Runs of three or more non-prose lines holding two or more dates: headline lists, not article. The
+    dates of table rows (cells apart by tabs) are data: a time series is no list of stories."""
     run: list[int] = []
     for index in [*range(len(lines)), len(lines)]:
         if index < len(lines) and (not lines[index].strip() or not prose[index]):
             if lines[index].strip():
                 run.append(index)
             continue
-        if len(run) >= 3 and sum(metadata.has_date(lines[row]) or labels[row] == Label("time-ago", "byline")
-                                 for row in run) >= 2:
+        if len(run) >= 3 and sum(("\t" not in lines[row] and metadata.has_date(lines[row]))
+                                 or labels[row] == Label("time-ago", "byline") for row in run) >= 2:
             for row in run:
                 if labels[row] is None:
                     labels[row] = Label("headline-list", "related")

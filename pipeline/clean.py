@@ -39,6 +39,7 @@ class CleanText:
     removed: list[Removal]
     title_source: str | None
     created_source: str | None
+    created_above: bool = False  # the date is on a line standing right above the article's first line
 
 
 def document_id(data: bytes) -> str:
@@ -83,11 +84,13 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
         created_source = "the record's date field"
     else:
         created, created_source = metadata.choose_date(page.published, page.modified, lines,
-                                                       (result.created, result.created_source))
+                                                       (result.created, result.created_source), result.created_above)
     if created is None and is_html and (created := html.searched_date(decoded.text, url)):
         created_source = "htmldate's quick search of the page"
     if created is None and is_html and (created := metadata.first_shown_date(lines)):
         created_source = "the first date line of the page"
+    if created is None and is_html and (created := metadata.first_shown_date(lines, updates=True)):
+        created_source = "the update date the page shows (it shows no other)"
     meta = {
         "path": path,
         "title": known.title or page.title or result.title,
@@ -149,14 +152,30 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
                 kept.append(line.strip())
             continue
         removed.append(Removal(origin[index], label.rule, label.cls, line.strip(), len(kept)))
-        if created is None and label.cls == "byline":
-            created = metadata.find_date(line)
-            created_source = f"the {label.rule} on line {origin[index] + 1}" if created else None
     while kept and not kept[-1]:
         kept.pop()
     if markup is None:  # pieces that only a removed line kept apart are one paragraph: clean text stays clean
         kept, removed = _rejoin(kept, removed)
-    return CleanText("\n".join(kept), title, created, removed, title_source, created_source)
+    above = False
+    if created is None and (dateline := _dateline(removed, len(kept))):
+        created, above = metadata.find_date(dateline.text), _above_body(dateline)
+        created_source = f"the {dateline.rule} on line {dateline.line + 1}" + (", above the article" if above else "")
+    return CleanText("\n".join(kept), title, created, removed, title_source, created_source, above)
+
+
+def _dateline(removed: list[Removal], body_end: int) -> Removal | None:
+    """The removed line that dates the article: the first byline with a date above or in the body; else a
+    date line standing right above the body, whatever rule removed it (a breadcrumb, a tag list); else a
+    byline below the body, where dates are mostly those of the stories listed after the article."""
+    bylines = [removal for removal in removed if removal.cls == "byline" and metadata.find_date(removal.text)]
+    return next((removal for removal in bylines if removal.at < body_end), None) or next(
+        filter(_above_body, removed), None) or next(iter(bylines), None)
+
+
+def _above_body(removal: Removal) -> bool:
+    """A removed line before the article's first kept line that is a date (not an update's)."""
+    return removal.at == 0 and metadata.is_date_line(removal.text) and not metadata.UPDATED.search(removal.text) \
+        and metadata.find_date(removal.text) is not None
 
 
 def _rejoin(kept: list[str], removed: list[Removal]) -> tuple[list[str], list[Removal]]:

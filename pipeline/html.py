@@ -338,13 +338,18 @@ def _reflow(pieces: list[str]) -> list[str]:
     return lines
 
 
-# Where a page's markup states when it was published, and when it was last changed, best first.
-PUBLISHED = (("JSON-LD datePublished", "ld:datePublished"), ("article:published_time", "article:published_time"),
-             ("itemprop datePublished", "datePublished"), ("<meta name=date>", "date"), ("DC.date", "DC.date"),
-             ("DC.date.issued", "DC.date.issued"), ("dcterms.created", "dcterms.created"), ("pubdate", "pubdate"),
-             ("publish-date", "publish-date"), ("sailthru.date", "sailthru.date"))
-MODIFIED = (("JSON-LD dateModified", "ld:dateModified"), ("article:modified_time", "article:modified_time"),
-            ("og:updated_time", "og:updated_time"), ("itemprop dateModified", "dateModified"),
+# Where a page's markup states when it was published, and when it was last changed, best first (meta names
+# and JSON-LD keys are matched in lower case: sites write "DC.date" and "dc.date").
+PUBLISHED = (("JSON-LD datePublished", "ld:datepublished"), ("article:published_time", "article:published_time"),
+             ("itemprop datePublished", "datepublished"), ("<meta name=date>", "date"), ("DC.date", "dc.date"),
+             ("DC.date.issued", "dc.date.issued"), ("dcterms.created", "dcterms.created"),
+             ("dcterms.issued", "dcterms.issued"), ("pubdate", "pubdate"), ("publish-date", "publish-date"),
+             ("<meta name=published>", "published"), ("publication_date", "publication_date"),
+             ("og:published_time", "og:published_time"), ("parsely-pub-date", "parsely-pub-date"),
+             ("sailthru.date", "sailthru.date"), ("citation_publication_date", "citation_publication_date"),
+             ("citation_date", "citation_date"))
+MODIFIED = (("JSON-LD dateModified", "ld:datemodified"), ("article:modified_time", "article:modified_time"),
+            ("og:updated_time", "og:updated_time"), ("itemprop dateModified", "datemodified"),
             ("dcterms.modified", "dcterms.modified"))
 EARLIEST, LATEST = "1995-01-01", "2099-12-31"
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[^\d])")
@@ -357,7 +362,7 @@ def _metadata(soup: BeautifulSoup) -> dict:
     for tag in tags:
         first.setdefault(tag.name, tag)
     ld, metas = _json_ld(tags), _meta_index(tags)
-    metas.update({f"ld:{key}": value for key, value in ld.items() if isinstance(value, str)})
+    metas.update({f"ld:{key.lower()}": value for key, value in ld.items() if isinstance(value, str)})
     title_source, title = _title(tags, metas, first["title"].string if "title" in first else None)
     times = [tag["datetime"] for tag in tags if tag.name == "time" and isinstance(tag.get("datetime"), str)]
     url = next((tag.get("href") for tag in tags
@@ -414,12 +419,13 @@ def _dates(sources: tuple[tuple[str, str], ...], metas: dict[str, str]) -> list[
 
 
 def _meta_index(tags: list[Tag]) -> dict[str, str]:
-    """<meta property|name|itemprop=... content=...> of the page, first one of each name, in one pass."""
+    """<meta property|name|itemprop=... content=...> of the page, first one of each name (in lower case),
+    in one pass."""
     index: dict[str, str] = {}
     for tag in (tag for tag in tags if tag.name == "meta"):
         key, content = tag.get("property") or tag.get("name") or tag.get("itemprop"), tag.get("content")
         if isinstance(key, str) and isinstance(content, str):
-            index.setdefault(key, content)
+            index.setdefault(key.lower(), content)
     return index
 
 

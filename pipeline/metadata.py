@@ -15,28 +15,42 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            "january jan januar janvier enero январь января ocak yanvar იანვარი հունվար",
-            "february feb februar février febrero февраль февраля şubat fevral თებერვალი փետրվար",
-            "march mar märz mars marzo март марта mart მარტი մարտ",
-            "april apr avril abril апрель апреля nisan aprel აპრილი ապրիլ",
-            "may mai mayo май мая mayıs მაისი մայիս",
-            "june jun juni juin junio июнь июня haziran iyun ივნისი հունիս",
-            "july jul juli juillet julio июль июля temmuz iyul ივლისი հուլիս",
-            "august aug août agosto август августа ağustos avqust აგვისტო օգոստոս",
-            "september sep sept septembre septiembre сентябрь сентября eylül sentyabr სექტემბერი սեպտեմբեր",
-            "october oct oktober octobre octubre октябрь октября ekim oktyabr ოქტომბერი հոկտեմբեր",
-            "november nov novembre noviembre ноябрь ноября kasım noyabr ნოემბერი նոյեմբեր",
-            "december dec dezember décembre diciembre декабрь декабря aralık dekabr დეკემბერი դեկտեմբեր",
+            "january jan januar janvier janv enero ene gennaio janeiro januari jänner jän stycznia ledna "
+            "январь января січня ocak yanvar იანვარი հունվար",
+            "february feb februar février févr febrero febbraio fevereiro februari lutego února "
+            "февраль февраля лютого şubat fevral თებერვალი փետրվար",
+            "march mar märz mär mars marzo março maart marca března март марта березня mart მარტი մարտ",
+            "april apr avril avr abril abr aprile kwietnia dubna апрель апреля квітня nisan aprel აპრილი ապრիլ",
+            "may mai mayo maggio maio mei maj maja května май мая травня mayıs მაისი մայիս",
+            "june jun juni juin junio giugno junho czerwca června июнь июня червня haziran iyun ივნისი հունիս",
+            "july jul juli juillet juil julio luglio julho lipca července июль июля липня temmuz iyul ივლისი "
+            "հուլիս",
+            "august aug août agosto ago augustus augusti sierpnia srpna август августа серпня ağustos avqust "
+            "აგვისტო օգոստոս",
+            "september sep sept septembre septiembre setiembre settembre setembro września září сентябрь "
+            "сентября вересня eylül sentyabr სექტემბერი սեպտեմբեր",
+            "october oct oktober okt octobre octubre ottobre outubro października října октябрь октября жовтня "
+            "ekim oktyabr ოქტომბერი հոկտեմբեր",
+            "november nov novembre noviembre novembro listopada listopadu ноябрь ноября листопада kasım noyabr "
+            "ნოემბერი նոյեմբեր",
+            "december dec dezember dez décembre déc diciembre dic dicembre dezembro desember grudnia prosince "
+            "декабрь декабря грудня aralık dekabr დეკემბერი դեկտեմբեր",
         ],
         start=1,
     )
     for name in names.split()
 }
 MONTH = "(" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
-ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-MONTH_DAY_YEAR = re.compile(rf"(?<!\w){MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
-DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s+(?:de\s+)?{MONTH}\s+(?:de\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
+ISO = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d|[-/.]\d)")  # also 2025/1/22, 2025.12.17
+MONTH_DAY_YEAR = re.compile(rf"(?<![^\W\d]){MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
+DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})(?:\.?\s+(?:de\s+)?|-){MONTH}(?:\s+(?:de\s+)?|-)(\d{{4}})(?!\d)",
+                            re.IGNORECASE)  # also 04-ago-2021
+CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+# Each form and the order of its parts (s: a separator); a numeric day and month may also be read swapped.
+DATE_FORMS = ((ISO, "ysmd"), (MONTH_DAY_YEAR, "mdy"), (DAY_MONTH_YEAR, "dmy"), (DOTTED, "dmy"), (SLASHED, "mdy"),
+              (CJK, "ymd"))
 MONTH_YEAR = re.compile(rf"(?<!\w){MONTH}\s+(\d{{4}})(?!\d)", re.IGNORECASE)
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\b|\b(?:utc|gmt|[ecmp][sd]t)\b", re.IGNORECASE)
 DATE_PREFIX = re.compile(
@@ -60,19 +74,41 @@ def valid_date(year: int, month: int, day: int) -> str | None:
 
 def find_date(text: str) -> str | None:
     """The first full calendar date written in `text`, as ISO YYYY-MM-DD."""
+    readings = date_readings(text)
+    return readings[0] if readings else None
+
+
+def date_readings(text: str) -> tuple[str, ...]:
+    """The first full calendar date written in `text` as ISO dates: one reading, or two for a numeric date
+    whose day and month may be either way round (03/04/2025: month first, as in the US, then day first;
+    09.10.2024: day first, then month first). A reading that is no calendar day is dropped (2/24/2026)."""
+    return next(_dates_in(text), (0, ()))[1]
+
+
+def all_date_readings(text: str) -> Iterator[str]:
+    """The readings of every full date written in `text`, in order: a short line may show two
+    ("May 21, 2025April 24, 2025": updated, then published)."""
+    for _, readings in _dates_in(text):
+        yield from readings
+
+
+def _dates_in(text: str) -> Iterator[tuple[int, tuple[str, ...]]]:
     if not YEAR.search(text):
-        return None
-    found: list[tuple[int, str]] = []
-    for pattern, order in ((ISO, "ymd"), (MONTH_DAY_YEAR, "mdy"), (DAY_MONTH_YEAR, "dmy"), (DOTTED, "dmy")):
+        return
+    found: list[tuple[int, tuple[str, ...]]] = []
+    for pattern, order in DATE_FORMS:
         for match in pattern.finditer(text):
             parts = dict(zip(order, match.groups(), strict=True))
-            month = parts["m"]
-            month_number = int(month) if month.isdigit() else MONTHS.get(month.lower().rstrip("."), 0)
-            iso = valid_date(int(parts["y"]), month_number, int(parts["d"]))
-            if iso:
-                found.append((match.start(), iso))
-                break
-    return min(found)[1] if found else None
+            year, month, day = int(parts["y"]), parts["m"], int(parts["d"])
+            if not month.isdigit():
+                readings = [valid_date(year, MONTHS.get(month.lower().rstrip("."), 0), day)]
+            elif pattern is ISO or pattern is CJK:
+                readings = [valid_date(year, int(month), day)]
+            else:
+                readings = [valid_date(year, int(month), day), valid_date(year, day, int(month))]
+            if unique := tuple(dict.fromkeys(filter(None, readings))):
+                found.append((match.start(), unique))
+    yield from sorted(found)
 
 
 @lru_cache(maxsize=1 << 16)  # datelines and menus recur across a site's pages
@@ -83,11 +119,13 @@ def has_date(text: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def is_date_line(text: str) -> bool:
-    """A line that is mostly a date or timestamp, possibly with a short source name: a dateline."""
-    if not DIGIT.search(text):  # every date and time has a digit
+    """A line that is mostly a date or timestamp, possibly with a short source name: a dateline. Not a
+    table row (cells apart by tabs: "1/1/2013\t+13.1%" is data) nor a line that ends like a sentence or
+    opens what follows ("Effective 6/2/2025:")."""
+    if not DIGIT.search(text) or "\t" in text:  # every date and time has a digit
         return False
     rest, found = text, 0
-    for pattern in (ISO, MONTH_DAY_YEAR, DAY_MONTH_YEAR, DOTTED, MONTH_YEAR, TIME):
+    for pattern in (*(form for form, _ in DATE_FORMS), MONTH_YEAR, TIME):
         rest, count = pattern.subn(" ", rest)
         found += count
     return bool(found) and len(WORD.findall(rest)) <= 4 and not rest.rstrip().endswith((".", "!", "?"))
@@ -118,18 +156,19 @@ def shown_dates(lines: list[str], max_words: int = 20) -> set[str]:
     return set(_shown(lines, max_words))
 
 
-def first_shown_date(lines: list[str], max_words: int = 20) -> str | None:
+def first_shown_date(lines: list[str], max_words: int = 20, updates: bool = False) -> str | None:
     """The first of them: the date of a page that says nothing else of its date (its dateline may sit in
-    page furniture, such as the header, that the text path does not read for a date)."""
-    return next(_shown(lines, max_words), None)
+    page furniture, such as the header, that the text path does not read for a date). With `updates`, the
+    first shown date even if marked as an update: for a page that shows no other."""
+    return next(_shown(lines, max_words, updates), None)
 
 
-def _shown(lines: list[str], max_words: int) -> Iterator[str]:
+def _shown(lines: list[str], max_words: int, updates: bool = False) -> Iterator[str]:
     for row, line in enumerate(lines):
-        if len(WORD.findall(line)) <= max_words and (iso := find_date(line)):
+        if len(WORD.findall(line)) <= max_words and YEAR.search(line):
             label = lines[row - 1] if row and len(WORD.findall(lines[row - 1])) <= 3 else ""  # "Updated:" above it
-            if not UPDATED.search(line) and not UPDATED.search(label):
-                yield iso
+            if updates or not (UPDATED.search(line) or UPDATED.search(label)):
+                yield from all_date_readings(line)
 
 
 # Dates a page gives without saying they are the article's: the first <time> element may be a related story's
@@ -138,10 +177,12 @@ WEAK_SOURCES = ("<time datetime>", "the URL")
 
 
 def choose_date(published: list[tuple[str, str]], modified: list[tuple[str, str]], lines: list[str],
-                dateline: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+                dateline: tuple[str | None, str | None], above: bool = False) -> tuple[str | None, str | None]:
     """The date a page is presented with, and where it came from: the first date its markup states
-    (publication before modification) that the page's `lines` also show its readers; else the markup's
-    first publication date; else a date line of the text (`dateline`: date and where)."""
+    (publication before modification) that the page's `lines` also show its readers; else the date line of
+    the text (`dateline`: date and where) if it stands right `above` the article (a page that shows one date
+    and declares another shows its readers the one they take for it); else the markup's first publication
+    date; else the date line."""
     shown = shown_dates(lines) if published or modified else set()
     declared = [iso for name, iso in published if name not in WEAK_SOURCES]
     for name, iso in [*published, *modified]:
@@ -149,7 +190,7 @@ def choose_date(published: list[tuple[str, str]], modified: list[tuple[str, str]
             continue  # a <time> of a related story or a comment, not of the article the page declares
         if iso in shown:
             return iso, f"{name}, shown on the page"
-    if published:
+    if published and not (above and dateline[0]):
         name, iso = next(((n, d) for n, d in published if n not in WEAK_SOURCES), published[0])
         return iso, name
     return dateline

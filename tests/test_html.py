@@ -97,12 +97,36 @@ def test_the_date_a_page_shows_wins_over_one_it_only_declares(config):
 
 def test_a_page_that_declares_no_date_gets_the_first_date_line_it_shows(config):
     body = f"<p>{'The council met on Monday and agreed to repair the bridge before winter comes. ' * 4}</p>"
-    page = ("<html><body><header><a href='/'>Daily Courier</a><span>Posted 14 July 2023</span></header>"
-            f"<article><h1>Bridge repair agreed</h1>{body}</article></body></html>")
+    # Italian, a form htmldate's quick search does not read
+    page = (f"<html><body><article><h1>Bridge repair agreed</h1>{body}</article><footer><a href='/'>Daily "
+            "Courier</a><span>Pubblicato il 14 luglio 2023</span></footer></body></html>")
     document = kept(clean("p.html", page.encode(), config))
     assert (document.created, document.metadata["created_source"]) == ("2023-07-14", "the first date line of the page")
-    updated = page.replace("Posted 14 July 2023", "Updated 14 July 2023")
-    assert kept(clean("q.html", updated.encode(), config)).created is None  # an update is not the date
+    header = page.replace("<article>", "<header><span>14 luglio 2023</span></header><article>")
+    document = kept(clean("h.html", header.encode(), config))  # in the page's head, it stands above the article
+    assert document.created == "2023-07-14" and document.metadata["created_source"].endswith("above the article")
+    updated = page.replace("Pubblicato il", "Aggiornato il")  # an update, the only date the page shows
+    document = kept(clean("q.html", updated.encode(), config))
+    assert (document.created, document.metadata["created_source"]) == \
+        ("2023-07-14", "the update date the page shows (it shows no other)")
+    assert kept(clean("n.html", page.replace("14 luglio 2023", "").encode(), config)).created is None
+
+
+def test_the_date_line_above_the_article_beats_a_declared_date_it_does_not_show_and_related_dates(config):
+    body = "".join(f"<p>{'The river rose above its banks for the third time this year, officials said. ' * 3}</p>"
+                   for _ in range(3))
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-11-05"}</script>'
+    cards = "".join(f"<li><a href='/s{n}'>Another story about the town number {n}</a><p>December {n}, 2025</p></li>"
+                    for n in range(1, 4))
+    page = (f"<html><head>{head}</head><body><article><h1>Flood</h1><p>January 31, 2024</p>{body}</article>"
+            f"<section><h2>More stories</h2><ul>{cards}</ul></section></body></html>")
+    document = kept(clean("a.html", page.encode(), config))
+    assert document.created == "2024-01-31" and document.metadata["created_source"].endswith("above the article")
+    shown = page.replace("January 31, 2024", "November 5, 2025")  # the declared date, shown: it stands
+    assert kept(clean("b.html", shown.encode(), config)).metadata["created_source"] == \
+        "JSON-LD datePublished, shown on the page"
+    undeclared = page.replace(head, "")  # the stories listed below the article do not date it
+    assert kept(clean("c.html", undeclared.encode(), config)).created == "2024-01-31"
 
 
 def test_a_date_in_the_url_or_a_dublin_core_meta_is_found(config):
@@ -357,3 +381,11 @@ def test_a_data_table_its_prose_introduces_is_an_article_but_a_bare_table_is_not
     assert "17\tDriver number 17\t4371\t1" in document.text.split("\n")
     bare = clean("bare.html", f"<html><body><table>{rows}</table></body></html>".encode(), config)
     assert isinstance(bare, Rejection) and "not an article" in bare.reason
+
+
+def test_a_table_of_dated_rows_is_data_not_a_list_of_stories(config):
+    body = f"<p>{'Home prices rose again this year in most of the cities the survey covers, it found. ' * 3}</p>"
+    rows = "".join(f"<tr><td>{month}/1/2024</td><td>+{month}.1%</td></tr>" for month in range(1, 13))
+    page = f"<html><body><article><h1>Home prices</h1>{body}<table>{rows}</table>{body}</article></body></html>"
+    document = kept(clean("t.html", page.encode(), config))
+    assert "1/1/2024\t+1.1%" in document.text.split("\n") and "12/1/2024\t+12.1%" in document.text

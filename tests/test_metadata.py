@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.metadata import (
+    all_date_readings,
     choose_date,
+    date_readings,
     find_date,
     has_date,
     is_date_line,
@@ -26,6 +28,17 @@ from pipeline.metadata import (
         ("3 de mayo de 2021", "2021-05-03"),
         ("14 марта 2024", "2024-03-14"),
         ("12.08.2025", "2025-08-12"),
+        ("Published: 2025.12.17 |", "2025-12-17"),
+        ("citation 2019/1/22", "2019-01-22"),
+        ("2/24/2026", "2026-02-24"),
+        ("4/24/2000 12:00:00 AM", "2000-04-24"),
+        ("By FlowGuard on 04-ago-2021 5:11:10", "2021-08-04"),
+        ("26. září 2019", "2019-09-26"),
+        ("3 maart 2024", "2024-03-03"),
+        ("2 czerwca 2023", "2023-06-02"),
+        ("14. Okt. 2025", "2025-10-14"),
+        ("2025年12月17日", "2025-12-17"),
+        ("version 2024.1.2.3", None),
         ("No date here, only 2025 as a number.", None),
         ("February 30, 2024", None),
         ("July 2025", None),
@@ -33,6 +46,20 @@ from pipeline.metadata import (
 )
 def test_find_date(text, iso):
     assert find_date(text) == iso
+
+
+def test_a_numeric_date_that_reads_both_ways_has_two_readings_the_local_custom_first():
+    assert date_readings("3/4/2025") == ("2025-03-04", "2025-04-03")  # slashes: month first, as in the US
+    assert date_readings("09.10.2024") == ("2024-10-09", "2024-09-10")  # dots: day first
+    assert date_readings("13.10.2024") == ("2024-10-13",) and date_readings("2025-03-04") == ("2025-03-04",)
+    assert list(all_date_readings("May 21, 2025April 24, 2025")) == ["2025-05-21", "2025-04-24"]
+    # a page showing 09.10.2024 shows the 10 September its markup declares, whichever way it writes it
+    assert choose_date([("JSON-LD datePublished", "2024-09-10")], [], ["09.10.2024"], (None, None)) == \
+        ("2024-09-10", "JSON-LD datePublished, shown on the page")
+
+
+def test_a_table_row_is_no_dateline():
+    assert is_date_line("1/1/2013") and not is_date_line("1/1/2013\t+13.1%")
 
 
 def test_month_year_counts_as_a_date_for_lists_only():

@@ -23,6 +23,12 @@ SHORT_LINE_PENALTY = 3.0
 MEDIUM_LINE_PENALTY = 1.0
 # A line this short (words) that is not prose is scored as a menu item, not as a medium line.
 SHORT_LINE_WORDS = 4
+# A line of at least ITEM_WORDS words, with a clause mark (dash, comma, colon, semicolon, bracket), that is not
+# headline-shaped (it ends mid-sentence or is all lower case) is running text the page split up: a list's
+# lead-in ("The guide covers:"), an item ending in ";". It counts ITEM_WEIGHT a word, where a menu's or a
+# related list's line counts against.
+ITEM_WORDS, ITEM_WEIGHT = 6, 0.5
+CLAUSE = re.compile(r"[–—;(,:]")
 # A sentence this long (words) may border the main block and be taken into it.
 SHORT_SENTENCE_WORDS = 3
 # Dates or "x ago" lines at most this many lines apart belong to one list of stories or comments.
@@ -64,8 +70,8 @@ class Label:
 def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> tuple[int, int]:
     """Bounds [start, end) of the densest run of prose: the maximum-sum segment of per-line scores.
 
-    Prose lines score their word count; short non-sentence lines (menus, link lists) and lines a rule or
-    signal already claimed score against.
+    Prose lines score their word count, running text split into list lines half of it; short non-sentence
+    lines (menus, link lists) and lines a rule or signal already claimed score against.
     """
     best, best_start, best_end = 0.0, 0, 0
     total, start = 0.0, 0
@@ -75,6 +81,8 @@ def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> t
         count = words(line)
         if claimed[index] or not (is_prose(line, prose_min_words) or (is_sentence(line) and count >= 3)):
             score = -(SHORT_LINE_PENALTY if count < SHORT_LINE_WORDS else MEDIUM_LINE_PENALTY)
+            if not claimed[index] and count >= ITEM_WORDS and CLAUSE.search(line) and not metadata.is_headline(line):
+                score = ITEM_WEIGHT * count
         else:
             score = float(count) if is_prose(line, prose_min_words) else 0.0
         if total <= 0:

@@ -192,6 +192,19 @@ def test_menu_run_before_the_body_is_outside_the_main_block(rules):
     assert not set(PROSE) & set(removed)
 
 
+def test_a_list_of_clauses_stays_in_the_article_where_a_list_of_headlines_goes(rules):
+    things = ["caterer", "florist", "photographer", "band", "venue", "officiant", "bus", "hotel", "bakery", "stylist",
+              "printer", "planner"]
+    items = [f"what to ask the {thing}, and {when} to ask it;" for when in ("when", "how") for thing in things]
+    # 24 items: were they counted against the block as menu lines are, they would outweigh the prose around them
+    lines = [PROSE[0], "Before the day, the couple should settle these questions:", *items, PROSE[1], PROSE[2]]
+    headlines = ["Ten Things Every Couple Forgets On The Big Day", "Why Summer Weddings Cost More Than You Think",
+                 "The Best Venues Near The River This Year", "How One Bride Planned Everything In Six Weeks"]
+    removed = removed_by([*lines, "More stories", *headlines], rules)
+    assert not set(lines) & set(removed)
+    assert set(headlines) <= set(removed)
+
+
 def test_short_fragments_inside_the_body_are_kept(rules):
     lines = [PROSE[0], "The", "company shelved its plans", "for an initial public offering in September.", PROSE[1]]
     assert removed_by(lines, rules) == {}

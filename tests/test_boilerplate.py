@@ -91,6 +91,17 @@ def test_a_broken_rule_is_reported_by_name(tmp_path):
         ("This field is for validation purposes and should be left unchanged.", "form-consent"),
         ("Credit: Chris McNamara", "photo-credit"),
         ("Photo by Jane Doe/Reuters", "photo-credit"),
+        ("Share this page to Facebook", "share"),
+        ("Print This Page", "share"),
+        ("Bluesky", "share"),
+        ("Read less", "read-more"),
+        ("Read This Next", "related-section"),
+        ("Recent Articles", "related-section"),
+        ("More Videos", "related-section"),
+        ("About the Author", "author-bio"),
+        ("Über den Autor", "author-bio"),
+        ("View all posts by Maureen Salamon", "byline"),
+        ("See Full Bio", "byline"),
     ],
 )
 def test_rule_matches_chrome_line(rules, line, rule):
@@ -110,10 +121,20 @@ def test_rule_matches_chrome_line(rules, line, rule):
         "Credit card debt rose again in the third quarter, the central bank said.",
         "The views of the committee were split, and no vote was taken on Monday.",
         "Check the price before you buy: rates changed twice this month.",
+        "About the author of the report, little is known.",
+        "Share this page with your friends if you found the recipe useful, the cook said.",
+        "Recent articles in the journal questioned the method.",
     ],
 )
 def test_rule_leaves_prose_and_headings_alone(rules, line):
     assert match_rule(line, rules) is None
+
+
+def test_an_author_biography_after_the_article_goes_with_its_heading(rules):
+    bio = ["About the Author", "Jane Doe is a reporter who has covered the economy and public finance since 2009."]
+    labels = classify([*PROSE, *bio], rules)
+    assert all(label is None for label in labels[:4])
+    assert [label.rule for label in labels[4:]] == ["author-bio", "author-bio"]
 
 
 def test_cut_marker_removes_the_tail_after_the_body(rules):

@@ -102,6 +102,19 @@ def test_a_broken_rule_is_reported_by_name(tmp_path):
         ("Über den Autor", "author-bio"),
         ("View all posts by Maureen Salamon", "byline"),
         ("See Full Bio", "byline"),
+        ("Written by:", "byline"),
+        ("7 min read", "byline"),
+        ("Learn More", "call-to-action"),
+        ("Book a demo", "call-to-action"),
+        ("Get started for free", "call-to-action"),
+        ("Table of Contents", "contents-list"),
+        ("Inhaltsverzeichnis", "contents-list"),
+        ("Oops! Something went wrong while submitting the form.", "form-consent"),
+        ("We and our partners process data to provide:", "cookies"),
+        ("$129 at Amazon", "shop-buttons"),
+        ("Like this:", "share"),
+        ("Loading...", "menu-words"),
+        ("Back to blog", "menu-words"),
     ],
 )
 def test_rule_matches_chrome_line(rules, line, rule):
@@ -124,6 +137,9 @@ def test_rule_matches_chrome_line(rules, line, rule):
         "About the author of the report, little is known.",
         "Share this page with your friends if you found the recipe useful, the cook said.",
         "Recent articles in the journal questioned the method.",
+        "Learn more about how the council spends its budget in the annual report.",
+        "Contents of the letter were not made public until Friday.",
+        "By the end of the year, 7 min read the average delay.",
     ],
 )
 def test_rule_leaves_prose_and_headings_alone(rules, line):
@@ -135,6 +151,15 @@ def test_an_author_biography_after_the_article_goes_with_its_heading(rules):
     labels = classify([*PROSE, *bio], rules)
     assert all(label is None for label in labels[:4])
     assert [label.rule for label in labels[4:]] == ["author-bio", "author-bio"]
+
+
+def test_a_table_of_contents_at_the_head_goes_and_the_article_stays(rules):
+    toc = ["Table of Contents", "What the Budget Means for Families", "How the Vote Will Work"]
+    headings = ["What the Budget Means for Families", "How the Vote Will Work"]
+    lines = [*toc, headings[0], PROSE[0], PROSE[1], headings[1], PROSE[2], PROSE[3]]
+    labels = classify(lines, rules)
+    assert [label and label.rule for label in labels[:3]] == ["contents-list"] * 3
+    assert all(label is None for label in labels[4:7]) and labels[8] is None
 
 
 def test_cut_marker_removes_the_tail_after_the_body(rules):

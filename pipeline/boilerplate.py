@@ -29,6 +29,8 @@ SHORT_LINE_WORDS = 4
 # related list's line counts against.
 ITEM_WORDS, ITEM_WEIGHT = 6, 0.5
 CLAUSE = re.compile(r"[–—;(,:]")
+# A run of prose beside the main block that scores at least this share of it is another section of the article.
+SECTION_SHARE, SECTION_PARAGRAPHS = 0.5, 5
 # A sentence this long (words) may border the main block and be taken into it.
 SHORT_SENTENCE_WORDS = 3
 # Dates or "x ago" lines at most this many lines apart belong to one list of stories or comments.
@@ -68,29 +70,51 @@ class Label:
 
 
 def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> tuple[int, int]:
-    """Bounds [start, end) of the densest run of prose: the maximum-sum segment of per-line scores.
+    """Bounds [start, end) of the article's prose: the maximum-sum segment of per-line scores, grown over
+    any run beside it of SECTION_PARAGRAPHS or more paragraphs that scores at least SECTION_SHARE of it (an
+    article in sections with a form, a table or a gallery between them), whatever the lines between cost.
 
     Prose lines score their word count, running text split into list lines half of it; short non-sentence
     lines (menus, link lists) and lines a rule or signal already claimed score against.
     """
-    best, best_start, best_end = 0.0, 0, 0
-    total, start = 0.0, 0
-    for index, line in enumerate(lines):
-        if not line.strip():
+    scores = [_score(line, claimed[index], prose_min_words) for index, line in enumerate(lines)]
+    best, start, end = _densest(scores, 0, len(lines))
+    def section(found: tuple[float, int, int]) -> bool:  # scores enough, in enough paragraphs
+        return found[0] >= SECTION_SHARE * best and sum(
+            1 for score in scores[found[1]:found[2]] if score and score > 0) >= SECTION_PARAGRAPHS
+
+    while section(right := _densest(scores, end, len(lines))):
+        end = right[2]
+    while section(left := _densest(scores, 0, start)):
+        start = left[1]
+    return _extend(lines, claimed, start, end)
+
+
+def _score(line: str, claimed: bool, prose_min_words: int) -> float | None:
+    """A line's score for the main block; None for a blank line."""
+    if not line.strip():
+        return None
+    count = words(line)
+    if claimed or not (is_prose(line, prose_min_words) or (is_sentence(line) and count >= 3)):
+        if not claimed and count >= ITEM_WORDS and CLAUSE.search(line) and not metadata.is_headline(line):
+            return ITEM_WEIGHT * count
+        return -(SHORT_LINE_PENALTY if count < SHORT_LINE_WORDS else MEDIUM_LINE_PENALTY)
+    return float(count) if is_prose(line, prose_min_words) else 0.0
+
+
+def _densest(scores: list[float | None], low: int, high: int) -> tuple[float, int, int]:
+    """The maximum-sum segment of scores[low:high]: (sum, start, end); (0, low, low) if none is positive."""
+    best, best_start, best_end = 0.0, low, low
+    total, start = 0.0, low
+    for index in range(low, high):
+        if (score := scores[index]) is None:
             continue
-        count = words(line)
-        if claimed[index] or not (is_prose(line, prose_min_words) or (is_sentence(line) and count >= 3)):
-            score = -(SHORT_LINE_PENALTY if count < SHORT_LINE_WORDS else MEDIUM_LINE_PENALTY)
-            if not claimed[index] and count >= ITEM_WORDS and CLAUSE.search(line) and not metadata.is_headline(line):
-                score = ITEM_WEIGHT * count
-        else:
-            score = float(count) if is_prose(line, prose_min_words) else 0.0
         if total <= 0:
             total, start = 0.0, index
         total += score
         if total > best:
             best, best_start, best_end = total, start, index + 1
-    return _extend(lines, claimed, best_start, best_end)
+    return best, best_start, best_end
 
 
 def _extend(lines: list[str], skip: list[bool], start: int, end: int) -> tuple[int, int]:

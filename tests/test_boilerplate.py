@@ -251,6 +251,18 @@ def test_a_list_of_clauses_stays_in_the_article_where_a_list_of_headlines_goes(r
     assert set(headlines) <= set(removed)
 
 
+def test_an_article_in_two_sections_with_a_gallery_between_keeps_both(rules):
+    second = [line.replace("The ", "Then the ", 1) for line in PROSE] + [PROSE[0].replace("Tuesday", "Friday")]
+    gallery = [f"Photo {n}" for n in range(1, 31)]  # counts against the block more than either section weighs
+    lines = [*PROSE, PROSE[1].replace("month", "week"), *gallery, *second, "Contact", "Careers"]
+    removed = removed_by(lines, rules)
+    assert not set(PROSE) & set(removed) and not set(second) & set(removed)
+    assert {"Contact", "Careers"} <= set(removed)
+    footer = ["Copyright notice: the material on this site is provided as is, without warranty of any kind at all."]
+    removed = removed_by([*PROSE, PROSE[1].replace("month", "week"), *gallery, *footer], rules)
+    assert set(footer) <= set(removed)  # one paragraph past a long run of chrome is no section of the article
+
+
 def test_short_fragments_inside_the_body_are_kept(rules):
     lines = [PROSE[0], "The", "company shelved its plans", "for an initial public offering in September.", PROSE[1]]
     assert removed_by(lines, rules) == {}

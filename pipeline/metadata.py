@@ -1,7 +1,9 @@
 """Title and publication date from the text of a page.
 
-Dates come from a leading `date YYYY-MM-DD` field, ISO dates, or written dates such as "July 10, 2025"
-or "10 juillet 2025"; the title is the headline-like line just above the article's first paragraph.
+Dates come from a leading `date YYYY-MM-DD` field, ISO dates (also 2025/1/22, 2025.12.17), numeric dates
+(12.08.2025, 3/4/2025: both readings kept where day and month may swap), CJK dates, or written dates such as
+"July 10, 2025" or "10 juillet 2025"; the title is the headline-like line just above the article's first
+paragraph.
 """
 
 from __future__ import annotations
@@ -120,8 +122,7 @@ def has_date(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def is_date_line(text: str) -> bool:
     """A line that is mostly a date or timestamp, possibly with a short source name: a dateline. Not a
-    table row (cells apart by tabs: "1/1/2013\t+13.1%" is data) nor a line that ends like a sentence or
-    opens what follows ("Effective 6/2/2025:")."""
+    table row (cells apart by tabs: "1/1/2013\t+13.1%" is data) nor a line that ends like a sentence."""
     if not DIGIT.search(text) or "\t" in text:  # every date and time has a digit
         return False
     rest, found = text, 0

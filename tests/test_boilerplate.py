@@ -115,6 +115,9 @@ def test_a_broken_rule_is_reported_by_name(tmp_path):
         ("Like this:", "share"),
         ("Loading...", "menu-words"),
         ("Back to blog", "menu-words"),
+        ("Lesen Sie auch", "related-section"),
+        ("Lee también", "related-section"),
+        ("Lesezeit: 4 Min.", "byline"),
     ],
 )
 def test_rule_matches_chrome_line(rules, line, rule):
@@ -137,6 +140,7 @@ def test_rule_matches_chrome_line(rules, line, rule):
         "About the author of the report, little is known.",
         "Share this page with your friends if you found the recipe useful, the cook said.",
         "Recent articles in the journal questioned the method.",
+        "Lesen Sie auch die Hinweise des Ministeriums zur neuen Regelung.",
         "Learn more about how the council spends its budget in the annual report.",
         "Contents of the letter were not made public until Friday.",
         "By the end of the year, 7 min read the average delay.",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pipeline import metadata
 from pipeline.rules import Rule, Rules, match_rule
-from pipeline.text import dominant, is_prose, is_sentence, line_scripts, words
+from pipeline.text import CLOSING, dominant, is_prose, is_sentence, line_scripts, words
 
 PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\w)")
 BREADCRUMB = re.compile(r"^[^.!?/|>»›]{1,40}(\s[/|>»›]\s[^.!?/|>»›]{1,40})+$")
@@ -78,6 +78,11 @@ def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> t
     lines (menus, link lists) and lines a rule or signal already claimed score against.
     """
     scores = [_score(line, claimed[index], prose_min_words) for index, line in enumerate(lines)]
+    rows = [row for row, line in enumerate(lines) if line.strip()]
+    for before, row, after in zip(rows, rows[1:], rows[2:], strict=False):  # each line with its neighbours
+        if (scores[row] or 0.0) < 0 and not claimed[row] and _inside_sentence(lines[before].strip(),
+                                                                            lines[after].strip()):
+            scores[row] = 0.0  # a link's words in the middle of a sentence: the paragraph goes on
     best, start, end = _densest(scores, 0, len(lines))
     def section(found: tuple[float, int, int]) -> bool:  # scores enough, in enough paragraphs
         return found[0] >= SECTION_SHARE * best and sum(
@@ -100,6 +105,13 @@ def _score(line: str, claimed: bool, prose_min_words: int) -> float | None:
             return ITEM_WEIGHT * count
         return -(SHORT_LINE_PENALTY if count < SHORT_LINE_WORDS else MEDIUM_LINE_PENALTY)
     return float(count) if is_prose(line, prose_min_words) else 0.0
+
+
+def _inside_sentence(before: str, after: str) -> bool:
+    """A line between these two stands inside one sentence: the one before stops mid-sentence (a lower-case
+    word or a comma), the one after goes on in lower case or with closing punctuation."""
+    return not is_sentence(before) and (before[-1].islower() or before[-1] == ",") and (
+        after[0].islower() or after.startswith(CLOSING))
 
 
 def _densest(scores: list[float | None], low: int, high: int) -> tuple[float, int, int]:

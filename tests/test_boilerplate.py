@@ -267,6 +267,14 @@ def test_an_article_in_two_sections_with_a_gallery_between_keeps_both(rules):
     assert set(footer) <= set(removed)  # one paragraph past a long run of chrome is no section of the article
 
 
+def test_link_words_inside_a_sentence_do_not_split_the_article(rules):
+    # a scrape's text nodes: each link on a line of its own
+    pieces = ["The minister said the cuts would help", "families", "on", "low", "incomes", "and", "small", "firms",
+              "in", "rural areas over the next two years."]
+    removed = removed_by([PROSE[0], *pieces, PROSE[1], PROSE[2], PROSE[3]], rules)
+    assert not {PROSE[0], *pieces} & set(removed)
+
+
 def test_short_fragments_inside_the_body_are_kept(rules):
     lines = [PROSE[0], "The", "company shelved its plans", "for an initial public offering in September.", PROSE[1]]
     assert removed_by(lines, rules) == {}

@@ -55,6 +55,8 @@ LINK_RUN = 3
 MENU_RUN = 10
 # Short lines recurring this often in a page beside other chrome are a button group ("Share", "Pin").
 REPEATS_IN_PAGE = 3
+# A kept line this long (words) that repeats an earlier one word for word is a copy.
+COPY_WORDS = 6
 # A script with less than this share of a page's letters is foreign to it (a banner's, a quotation's).
 FOREIGN_SHARE = 0.25
 # A banner phone number has at least this many digits.
@@ -202,7 +204,30 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: l
             labels[index] = Label("outside-main-content", "structure")
         elif main is None and not start <= index < end:
             labels[index] = Label("outside-main-block", "structure")
+    if linked is None and _mark_copies(lines, labels):  # a copy gone, the block may shrink: as a second pass would
+        start, end = main_block(lines, [label is not None for label in labels], prose_min_words)
+        for index, line in enumerate(lines):
+            if labels[index] is None and line.strip() and not start <= index < end:
+                labels[index] = Label("outside-main-block", "structure")
     return labels
+
+
+def _mark_copies(lines: list[str], labels: list[Label | None]) -> bool:
+    """A kept line of COPY_WORDS or more words that repeats an earlier kept line word for word: a teaser, a
+    pull quote or a menu's blurb shown twice. The first stays; table rows (data) are never copies. Whether
+    any was found. Only for a plain-text scrape: in a page's markup, where menus and teasers are known by
+    their elements, a repeated line is mostly the page's own structure (an interview's repeated question)."""
+    seen: set[str] = set()
+    found = False
+    for row, line in enumerate(lines):
+        if labels[row] is not None or "\t" in line or words(line) < COPY_WORDS:
+            continue
+        key = line.strip().casefold()
+        if key in seen:
+            labels[row] = Label("repeated-line", "duplicate")
+            found = True
+        seen.add(key)
+    return found
 
 
 def _markup_content(lines: list[str], labels: list[Label | None], prose: list[bool], main: list[bool] | None,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline import rules as rules_module
 from pipeline import text
-from pipeline.boilerplate import classify
+from pipeline.boilerplate import Label, classify
 from pipeline.clean import clean_lines
 from pipeline.config import RULES
 from pipeline.rules import load_rules, match_rule
@@ -27,6 +27,11 @@ PROSE = [
     "The vote is expected next month after committee hearings in both chambers of the legislature.",
     "Economists were divided on whether the spending cuts would be enough to reassure bond investors.",
 ]
+
+
+def varied(lines: list[str], who: str) -> list[str]:
+    """The same prose told apart line by line: a page repeating a line word for word has a copy to drop."""
+    return [f"{line[:-1]}, {who} said." for line in lines]
 
 
 def removed_by(lines: list[str], rules) -> dict[str, str]:
@@ -175,7 +180,7 @@ def test_cut_marker_removes_the_tail_after_the_body(rules):
 
 
 def test_a_related_box_in_the_middle_of_an_article_loses_its_links_but_not_the_article(rules):
-    resumed = [line.replace("finance minister", "prime minister") for line in PROSE]
+    resumed = varied(PROSE, "aides")
     lines = [*PROSE, "Related Articles", "What the budget means for pensioners", "Five charts that explain the deficit",
              "Why the pension fund may need another bailout before the next election in the spring...", *resumed]
     labels = classify(lines, rules)
@@ -184,7 +189,7 @@ def test_a_related_box_in_the_middle_of_an_article_loses_its_links_but_not_the_a
 
 
 def test_a_comment_thread_longer_than_the_article_is_cut_by_its_marker(rules):
-    article = [line + " " + line for line in PROSE] * 2  # about 250 words of body
+    article = [line + " " + line for line in [*PROSE, *varied(PROSE, "aides")]]  # about 250 words of body
     comment = ("I have read the whole budget and I think the growth forecast is far too optimistic, whatever the "
                "minister says about it in parliament, and the bond markets will soon notice the gap as well.")
     names = ("Ann Lee", "Bo Chen", "Cy Dunn", "Di Ito", "Ed Fox")
@@ -256,14 +261,14 @@ def test_a_list_of_clauses_stays_in_the_article_where_a_list_of_headlines_goes(r
 
 
 def test_an_article_in_two_sections_with_a_gallery_between_keeps_both(rules):
-    second = [line.replace("The ", "Then the ", 1) for line in PROSE] + [PROSE[0].replace("Tuesday", "Friday")]
+    second = [*varied(PROSE, "officials"), PROSE[0].replace("Tuesday", "Friday")]
     gallery = [f"Photo {n}" for n in range(1, 31)]  # counts against the block more than either section weighs
-    lines = [*PROSE, PROSE[1].replace("month", "week"), *gallery, *second, "Contact", "Careers"]
+    lines = [*PROSE, PROSE[2].replace("month", "week"), *gallery, *second, "Contact", "Careers"]
     removed = removed_by(lines, rules)
     assert not set(PROSE) & set(removed) and not set(second) & set(removed)
     assert {"Contact", "Careers"} <= set(removed)
     footer = ["Copyright notice: the material on this site is provided as is, without warranty of any kind at all."]
-    removed = removed_by([*PROSE, PROSE[1].replace("month", "week"), *gallery, *footer], rules)
+    removed = removed_by([*PROSE, PROSE[2].replace("month", "week"), *gallery, *footer], rules)
     assert set(footer) <= set(removed)  # one paragraph past a long run of chrome is no section of the article
 
 
@@ -273,6 +278,32 @@ def test_link_words_inside_a_sentence_do_not_split_the_article(rules):
               "in", "rural areas over the next two years."]
     removed = removed_by([PROSE[0], *pieces, PROSE[1], PROSE[2], PROSE[3]], rules)
     assert not {PROSE[0], *pieces} & set(removed)
+
+
+def test_a_line_the_page_repeats_word_for_word_is_kept_once(rules):
+    quote = "“We will not raise taxes on working families this year,” the minister told reporters."
+    table = ["Pos.\tTeam\tPoints", "1\tLeeds United\t60", "1\tLeeds United\t60"]
+    lines = [PROSE[0], quote, "Read the statement", PROSE[1], *table, PROSE[2], quote, "Read the statement",
+             PROSE[3]]
+    labels = classify(lines, rules)
+    assert labels[1] is None and labels[8] == Label("repeated-line", "duplicate")  # the first stays, the copy goes
+    assert labels[2] is None and labels[9] is None  # short lines: a subheading or a label may recur
+    assert labels[5] is None and labels[6] is None  # table rows are data
+
+
+def test_a_scrape_that_shows_a_paragraph_twice_keeps_it_once_and_records_the_copy(config):
+    teaser = "Residents were told to move their cars to higher ground before the night."
+    result = clean_lines([teaser, *PROSE, teaser, *varied(PROSE, "aides")], config)
+    assert result.text.count(teaser) == 1
+    assert [(entry.rule, entry.cls, entry.text) for entry in result.removed] == [
+        ("repeated-line", "duplicate", teaser)]
+
+
+def test_a_page_keeps_the_lines_its_markup_repeats(rules):
+    question = "What inspired you to start cooking for a living, and when?"
+    lines = [PROSE[0], question, PROSE[1], question, PROSE[2]]
+    labels = classify(lines, rules, linked=[0.0] * len(lines))  # a page's lines: an interview asks each guest
+    assert all(label is None for label in labels)
 
 
 def test_short_fragments_inside_the_body_are_kept(rules):
@@ -319,15 +350,15 @@ def test_comments_recurring_with_dates_are_a_story_list(rules):
 
 def test_dated_timeline_inside_an_article_is_kept(rules):
     timeline = []
-    for month in ("March 3, 2021", "June 9, 2021", "May 2, 2022"):
-        timeline += [month, "The committee met again and agreed to extend the inquiry by another six months."]
-    lines = [*timeline, *PROSE, *PROSE]
+    for month, months in (("March 3, 2021", "six"), ("June 9, 2021", "three"), ("May 2, 2022", "two")):
+        timeline += [month, f"The committee met again and agreed to extend the inquiry by another {months} months."]
+    lines = [*timeline, *PROSE, *varied(PROSE, "aides")]
     removed = removed_by(lines, rules)
     assert not {line for line in timeline if "committee" in line} & set(removed)
 
 
 def test_inline_related_box_drops_its_headlines_but_not_the_rest(rules):
-    lines = [*PROSE[:2], "Related:", "Storm Damage Closes Coastal Road", *PROSE[2:], *PROSE]
+    lines = [*PROSE[:2], "Related:", "Storm Damage Closes Coastal Road", *PROSE[2:], *varied(PROSE, "aides")]
     removed = removed_by(lines, rules)
     assert removed == {"Related:": "related-section", "Storm Damage Closes Coastal Road": "related-section"}
 

@@ -29,7 +29,8 @@ SHORT_LINE_WORDS = 4
 # related list's line counts against.
 ITEM_WORDS, ITEM_WEIGHT = 6, 0.5
 CLAUSE = re.compile(r"[–—;(,:]")
-# A run of prose beside the main block that scores at least this share of it is another section of the article.
+# A run of at least SECTION_PARAGRAPHS paragraphs beside the main block that scores at least SECTION_SHARE of it
+# is another section of the article.
 SECTION_SHARE, SECTION_PARAGRAPHS = 0.5, 5
 # A sentence this long (words) may border the main block and be taken into it.
 SHORT_SENTENCE_WORDS = 3
@@ -77,7 +78,8 @@ def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> t
     article in sections with a form, a table or a gallery between them), whatever the lines between cost.
 
     Prose lines score their word count, running text split into list lines half of it; short non-sentence
-    lines (menus, link lists) and lines a rule or signal already claimed score against.
+    lines (menus, link lists) and lines a rule or signal already claimed score against, but for a short line
+    standing inside one sentence (a link's words), which scores nothing.
     """
     scores = [_score(line, claimed[index], prose_min_words) for index, line in enumerate(lines)]
     rows = [row for row, line in enumerate(lines) if line.strip()]
@@ -86,6 +88,7 @@ def main_block(lines: list[str], claimed: list[bool], prose_min_words: int) -> t
                                                                             lines[after].strip()):
             scores[row] = 0.0  # a link's words in the middle of a sentence: the paragraph goes on
     best, start, end = _densest(scores, 0, len(lines))
+
     def section(found: tuple[float, int, int]) -> bool:  # scores enough, in enough paragraphs
         return found[0] >= SECTION_SHARE * best and sum(
             1 for score in scores[found[1]:found[2]] if score and score > 0) >= SECTION_PARAGRAPHS
@@ -149,7 +152,8 @@ def _short_sentence(line: str) -> bool:
 def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: list[float] | None = None,
              main: list[bool] | None = None, preset: list[Label | None] | None = None) -> list[Label | None]:
     """A label for every line that is boilerplate, None for every line kept. What lies outside the densest
-    run of prose goes. `linked` (for a page's lines) is the share of each line inside links: runs of lines
+    run of prose goes, and in a plain-text scrape (no `linked`) so do later copies of a line. `linked` (for a
+    page's lines) is the share of each line inside links: runs of lines
     that are links only are menus and story lists; `main`, whether each lies in the markup's main content;
     `preset`, labels the markup already gave (page furniture)."""
     labels: list[Label | None] = list(preset) if preset else [None] * len(lines)

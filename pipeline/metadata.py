@@ -152,8 +152,9 @@ def is_headline(line: str) -> bool:
 
 
 def shown_dates(lines: list[str], max_words: int = 20) -> set[str]:
-    """The full dates a page's short lines (bylines, datelines) show a reader as its date: not those
-    marked as an update ("Updated June 18, 2025")."""
+    """The full dates a page's short lines (bylines, datelines) show a reader as its date, every date of a
+    line and both readings of one that reads both ways: not those marked as an update ("Updated June 18,
+    2025")."""
     return set(_shown(lines, max_words))
 
 

@@ -115,8 +115,7 @@ def _score(line: str, claimed: bool, prose_min_words: int) -> float | None:
 def _inside_sentence(before: str, after: str) -> bool:
     """A line between these two stands inside one sentence: the one before stops mid-sentence (a lower-case
     word or a comma), the one after goes on in lower case or with closing punctuation. Unlike text's
-    `_continues`, which joins pieces, it asks nothing of the line itself (joining on both of its sides
-    scored lower on both benchmarks)."""
+    `_continues`, which decides joins, it asks nothing of the line itself: a link's words may be anything."""
     return not is_sentence(before) and (before[-1].islower() or before[-1] == ",") and (
         after[0].islower() or after.startswith(CLOSING))
 

@@ -82,6 +82,8 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     url = known.url or page.url
     if known.date and (created := metadata.find_date(known.date)):
         created_source = "the record's date field"
+    elif created := metadata.url_date(url):
+        created_source = "the record's URL" if known.url else "the page's canonical URL"
     else:
         created, created_source = metadata.choose_date(page.published, page.modified, lines,
                                                        (result.created, result.created_source), result.created_above)

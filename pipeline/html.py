@@ -352,11 +352,10 @@ MODIFIED = (("JSON-LD dateModified", "ld:datemodified"), ("article:modified_time
             ("og:updated_time", "og:updated_time"), ("itemprop dateModified", "datemodified"),
             ("dcterms.modified", "dcterms.modified"))
 EARLIEST, LATEST = "1995-01-01", "2099-12-31"
-URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[^\d])")
 
 
 def _metadata(soup: BeautifulSoup) -> dict:
-    """Title, dates, language and canonical URL from JSON-LD, <meta>, <time>, <h1>, <title> and the URL."""
+    """Title, dates, language and canonical URL from JSON-LD, <meta>, <time>, <h1> and <title>."""
     tags = _tags(soup)
     first: dict[str, Tag] = {}  # the first tag of each name, as soup.find would return
     for tag in tags:
@@ -368,8 +367,6 @@ def _metadata(soup: BeautifulSoup) -> dict:
     url = next((tag.get("href") for tag in tags
                 if tag.name == "link" and "canonical" in str(tag.get("rel")).split()), None) or metas.get("og:url")
     published = _dates(PUBLISHED, metas) + [("<time datetime>", d) for d in map(metadata.find_date, times[:1]) if d]
-    if url and (match := URL_DATE.search(url)):
-        published += [("the URL", d) for d in [metadata.valid_date(*map(int, match.groups()))] if d]
     language = first["html"].get("lang") if "html" in first else None
     body = ld.get("articleBody")
     return {"title": title, "title_source": title_source, "published": published, "modified": _dates(MODIFIED, metas),

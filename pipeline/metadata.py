@@ -74,6 +74,17 @@ def valid_date(year: int, month: int, day: int) -> str | None:
         return None
 
 
+# A permalink's date (/2023/07/14/): the day the site published the page, in the site's own time zone.
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[^\d])")
+
+
+def url_date(url: str | None) -> str | None:
+    """The publication date a page's URL carries as year/month/day, or None. A declared timestamp can fall a
+    day off it (written in UTC); the permalink is the date the site and its readers go by."""
+    match = URL_DATE.search(url) if url else None
+    return valid_date(*map(int, match.groups())) if match else None
+
+
 def find_date(text: str) -> str | None:
     """The first full calendar date written in `text`, as ISO YYYY-MM-DD."""
     readings = date_readings(text)
@@ -174,8 +185,8 @@ def _shown(lines: list[str], max_words: int, updates: bool = False) -> Iterator[
 
 
 # Dates a page gives without saying they are the article's: the first <time> element may be a related story's
-# or a comment's, a date in the URL an archive's. They count only where the markup declares no publication.
-WEAK_SOURCES = ("<time datetime>", "the URL")
+# or a comment's. They count only where the markup declares no publication.
+WEAK_SOURCES = ("<time datetime>",)
 
 
 def choose_date(published: list[tuple[str, str]], modified: list[tuple[str, str]], lines: list[str],

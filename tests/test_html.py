@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.clean import clean
 from pipeline.config import RULES
+from pipeline.containers import Record
 from pipeline.documents import Document, Rejection
 from pipeline.html import HIDDEN, extract, looks_like_html
 from pipeline.rules import load_markup
@@ -133,7 +134,16 @@ def test_a_date_in_the_url_or_a_dublin_core_meta_is_found(config):
     body = f"<p>{'The council met on Monday and agreed to repair the bridge before winter comes. ' * 4}</p>"
     url = ('<html><head><link rel="canonical" href="https://news.example/2023/07/14/bridge-repair/"></head>'
            f"<body><article>{body}</article></body></html>")
-    assert kept(clean("u.html", url.encode(), config)).created == "2023-07-14"
+    document = kept(clean("u.html", url.encode(), config))
+    assert (document.created, document.metadata["created_source"]) == ("2023-07-14", "the page's canonical URL")
+    # a timestamp written in UTC falls on the next day; the permalink keeps the site's own date
+    utc = url.replace("</head>", '<meta property="article:published_time" content="2023-07-15T02:10:00+00:00">'
+                      "</head>").replace("<article>", "<article><p>July 15, 2023</p>")
+    assert kept(clean("t.html", utc.encode(), config)).created == "2023-07-14"
+    text = ("The council met on Monday and agreed to repair the bridge before winter comes. " * 4).encode()
+    record = Record(1, text, "text", url="https://news.example/2023/07/14/bridge-repair/")  # a scrape's URL
+    document = kept(clean("export.jsonl#1", text, config, record))
+    assert (document.created, document.metadata["created_source"]) == ("2023-07-14", "the record's URL")
     dc = f'<html><head><meta name="DC.date" content="2022-11-30"></head><body><article>{body}</article></body></html>'
     assert kept(clean("d.html", dc.encode(), config)).created == "2022-11-30"
 

@@ -14,6 +14,7 @@ from pipeline.metadata import (
     is_headline,
     shown_dates,
     split_date_prefix,
+    url_date,
 )
 
 
@@ -120,3 +121,15 @@ def test_a_time_element_that_disagrees_with_the_declared_publication_is_another_
     assert choose_date(published, [], [], (None, None)) == ("2025-07-20", "JSON-LD datePublished")
     alone = [("<time datetime>", "2025-09-17")]  # with nothing declared, the page's <time> is its date
     assert choose_date(alone, [], shown, (None, None)) == ("2025-09-17", "<time datetime>, shown on the page")
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://news.example/2023/07/14/bridge-repair/", "2023-07-14"),
+    ("https://news.example/2023-7-4-bridge", "2023-07-04"),
+    ("https://news.example/2023/02/30/no-such-day/", None),
+    ("https://news.example/2023/07/bridge/", None),  # a month's archive, no day
+    ("https://news.example/articles/20230714", None),
+    (None, None),
+])
+def test_url_date(url, expected):
+    assert url_date(url) == expected

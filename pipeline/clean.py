@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from dataclasses import dataclass
 
 from pipeline import html, language, metadata
@@ -24,6 +25,9 @@ from pipeline.urls import host
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # A title known from the markup is looked for among this many leading lines of the text.
 TITLE_SEARCH_LINES = 20
+# A date line among the article's first kept lines (headline, dek, author name) still heads the article.
+HEAD_LINES = 4
+BYLINE_PIECES = re.compile(r" [·|•] ")  # "by Amanda · Dec 20, 2025 · One comment so far"
 # The headline above the body is the longest headline-shaped line among this many last ones before it.
 TITLE_CANDIDATES = 6
 
@@ -159,25 +163,44 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
     if markup is None:  # pieces that only a removed line kept apart are one paragraph: clean text stays clean
         kept, removed = _rejoin(kept, removed)
     above = False
-    if created is None and (dateline := _dateline(removed, len(kept))):
-        created, above = metadata.find_date(dateline.text), _above_body(dateline)
+    if created is None and (found := _dateline(removed, len(kept))):
+        dateline, above = found
+        created = metadata.find_date(dateline.text)
         created_source = f"the {dateline.rule} on line {dateline.line + 1}" + (", above the article" if above else "")
     return CleanText("\n".join(kept), title, created, removed, title_source, created_source, above)
 
 
-def _dateline(removed: list[Removal], body_end: int) -> Removal | None:
-    """The removed line that dates the article: the first byline with a date above or in the body; else a
-    date line standing right above the body, whatever rule removed it (a breadcrumb, a tag list); else a
-    byline below the body, where dates are mostly those of the stories listed after the article."""
+def _dateline(removed: list[Removal], body_end: int) -> tuple[Removal, bool] | None:
+    """The removed line that dates the article, and whether it heads the article: the first byline with a
+    date above the body; else a date line standing above the body, whatever rule removed it (a breadcrumb, a
+    tag list); else the first dated byline in the body; else one below it, where dates are mostly those of
+    the stories listed after the article."""
+    before = {entry.line + 1: entry.text for entry in removed}  # the removed line before each line, if any
     bylines = [removal for removal in removed if removal.cls == "byline" and metadata.find_date(removal.text)]
-    return next((removal for removal in bylines if removal.at < body_end), None) or next(
-        filter(_above_body, removed), None) or next(iter(bylines), None)
+    found = next((removal for removal in bylines if removal.at == 0), None) \
+        or next((removal for removal in removed if _above_body(removal, before)), None) \
+        or next((removal for removal in bylines if removal.at < body_end), None) or next(iter(bylines), None)
+    return (found, _heads_body(found, before)) if found else None
 
 
-def _above_body(removal: Removal) -> bool:
-    """A removed line before the article's first kept line that is a date (not an update's)."""
-    return removal.at == 0 and metadata.is_date_line(removal.text) and not metadata.UPDATED.search(removal.text) \
-        and metadata.find_date(removal.text) is not None
+def _above_body(removal: Removal, before: dict[int, str]) -> bool:
+    """A removed line before the article's first kept line that is a date line, or holds one among byline
+    pieces ("by Amanda · Dec 20, 2025 · One comment"): not an update's."""
+    return removal.at == 0 and any(map(metadata.is_date_line, BYLINE_PIECES.split(removal.text))) \
+        and metadata.find_date(removal.text) is not None and not _is_update(removal, before)
+
+
+def _heads_body(dateline: Removal, before: dict[int, str]) -> bool:
+    """The dateline stands above the article or among its first lines (headline, dek, author), where a
+    page shows its readers the article's date; not an update's."""
+    return _above_body(dateline, before) or (
+        dateline.at <= HEAD_LINES and dateline.cls == "byline" and not _is_update(dateline, before))
+
+
+def _is_update(removal: Removal, before: dict[int, str]) -> bool:
+    """The line gives an update's date: it says so, or a short label line right before it does."""
+    label = before.get(removal.line, "")
+    return bool(metadata.UPDATED.search(removal.text) or (len(label.split()) <= 3 and metadata.UPDATED.search(label)))
 
 
 def _rejoin(kept: list[str], removed: list[Removal]) -> tuple[list[str], list[Removal]]:

@@ -113,6 +113,22 @@ def test_a_page_that_declares_no_date_gets_the_first_date_line_it_shows(config):
     assert kept(clean("n.html", page.replace("14 luglio 2023", "").encode(), config)).created is None
 
 
+def test_the_date_among_the_articles_first_lines_or_in_a_byline_above_it_dates_it(config):
+    body = "".join(f"<p>{'The river rose above its banks for the third time this year, officials said. ' * 3}</p>"
+                   for _ in range(3))
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-11-05"}</script>'
+    page = (f"<html><head>{head}</head><body><main><h1>Flood</h1><p>Water reaches the old town as the rain goes "
+            f"on</p><p>March 9, 2024</p>{body}</main></body></html>")
+    document = kept(clean("a.html", page.encode(), config))  # the article's dek, kept, stands above it
+    assert document.created == "2024-03-09" and document.metadata["created_source"].endswith("above the article")
+    updated = page.replace("<p>March 9, 2024</p>", "<p>Updated</p><p>March 9, 2024</p>")  # an update's date
+    assert kept(clean("b.html", updated.encode(), config)).created == "2025-11-05"
+    pieces = (f"<html><body><header><nav><a href='/'>Home</a></nav><p>by Amanda · Dec 20, 2025 at 3:00 am · One "
+              f"comment so far</p></header><main>{body}<p>Released: June 17, 2025</p>{body}</main></body></html>")
+    document = kept(clean("c.html", pieces.encode(), config))  # a byline of pieces above; a book's date in it
+    assert document.created == "2025-12-20" and document.metadata["created_source"].endswith("above the article")
+
+
 def test_the_date_line_above_the_article_beats_a_declared_date_it_does_not_show_and_related_dates(config):
     body = "".join(f"<p>{'The river rose above its banks for the third time this year, officials said. ' * 3}</p>"
                    for _ in range(3))

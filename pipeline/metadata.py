@@ -185,7 +185,7 @@ def _shown(lines: list[str], max_words: int, updates: bool = False) -> Iterator[
 
 
 # Dates a page gives without saying they are the article's: the first <time> element may be a related story's
-# or a comment's. They count only where the markup declares no publication.
+# or a comment's. They count only where the markup declares no publication date, or declares several.
 WEAK_SOURCES = ("<time datetime>",)
 
 
@@ -193,13 +193,13 @@ def choose_date(published: list[tuple[str, str]], modified: list[tuple[str, str]
                 dateline: tuple[str | None, str | None], above: bool = False) -> tuple[str | None, str | None]:
     """The date a page is presented with, and where it came from: the first date its markup states
     (publication before modification) that the page's `lines` also show its readers; else the date line of
-    the text (`dateline`: date and where) if it stands right `above` the article (a page that shows one date
-    and declares another shows its readers the one they take for it); else the markup's first publication
-    date; else the date line."""
+    the text (`dateline`: date and where) if it heads the article (`above` it or among its first lines: a
+    page that shows one date and declares another shows its readers the one they take for it); else the
+    markup's first publication date; else the date line."""
     shown = shown_dates(lines) if published or modified else set()
     declared = [iso for name, iso in published if name not in WEAK_SOURCES]
     for name, iso in [*published, *modified]:
-        if name in WEAK_SOURCES and declared and iso not in declared:
+        if name in WEAK_SOURCES and len(set(declared)) == 1 and iso not in declared:
             continue  # a <time> of a related story or a comment, not of the article the page declares
         if iso in shown:
             return iso, f"{name}, shown on the page"

@@ -121,6 +121,9 @@ def test_a_time_element_that_disagrees_with_the_declared_publication_is_another_
     assert choose_date(published, [], [], (None, None)) == ("2025-07-20", "JSON-LD datePublished")
     alone = [("<time datetime>", "2025-09-17")]  # with nothing declared, the page's <time> is its date
     assert choose_date(alone, [], shown, (None, None)) == ("2025-09-17", "<time datetime>, shown on the page")
+    torn = [("JSON-LD datePublished", "2025-11-29"), ("article:published_time", "2025-08-08"), *alone]
+    assert choose_date(torn, [], ["Published September 17, 2025"], (None, None)) == \
+        ("2025-09-17", "<time datetime>, shown on the page")  # the declarations disagree: the page shows which
 
 
 @pytest.mark.parametrize(("url", "expected"), [

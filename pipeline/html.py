@@ -352,6 +352,7 @@ MODIFIED = (("JSON-LD dateModified", "ld:datemodified"), ("article:modified_time
             ("og:updated_time", "og:updated_time"), ("itemprop dateModified", "datemodified"),
             ("dcterms.modified", "dcterms.modified"))
 EARLIEST, LATEST = "1995-01-01", "2099-12-31"
+LINK = re.compile(r"(https?:)?/\S*$", re.IGNORECASE)  # a canonical link that is a URL, not a stray title
 
 
 def _metadata(soup: BeautifulSoup) -> dict:
@@ -364,8 +365,8 @@ def _metadata(soup: BeautifulSoup) -> dict:
     metas.update({f"ld:{key.lower()}": value for key, value in ld.items() if isinstance(value, str)})
     title_source, title = _title(tags, metas, first["title"].string if "title" in first else None)
     times = [tag["datetime"] for tag in tags if tag.name == "time" and isinstance(tag.get("datetime"), str)]
-    url = next((tag.get("href") for tag in tags
-                if tag.name == "link" and "canonical" in str(tag.get("rel")).split()), None) or metas.get("og:url")
+    links = [tag.get("href") for tag in tags if tag.name == "link" and "canonical" in str(tag.get("rel")).split()]
+    url = next((link for link in [*links[:1], metas.get("og:url")] if isinstance(link, str) and LINK.match(link)), None)
     published = _dates(PUBLISHED, metas) + [("<time datetime>", d) for d in map(metadata.find_date, times[:1]) if d]
     language = first["html"].get("lang") if "html" in first else None
     body = ld.get("articleBody")

@@ -42,7 +42,8 @@ MONTHS = {
     )
     for name in names.split()
 }
-MONTH = "(" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
+MONTH_NAMES = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+MONTH = rf"({MONTH_NAMES})\.?"
 ISO = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d|[-/.]\d)")  # also 2025/1/22, 2025.12.17
 MONTH_DAY_YEAR = re.compile(rf"(?<![^\W\d]){MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
 DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})(?:\.?\s+(?:de\s+)?|-){MONTH}(?:\s+(?:de\s+)?|-)(\d{{4}})(?!\d)",
@@ -74,15 +75,17 @@ def valid_date(year: int, month: int, day: int) -> str | None:
         return None
 
 
-# A permalink's date (/2023/07/14/): the day the site published the page, in the site's own time zone.
-URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[^\d])")
+# A permalink's date (/2023/07/14/, /2023/oct/03/): the day the site published the page, in its own time zone.
+URL_DATE = re.compile(rf"/((?:19|20)\d{{2}})[/-](\d{{1,2}}|{MONTH_NAMES})[/-](\d{{1,2}})(?:/|$|[^\d])", re.IGNORECASE)
 
 
 def url_date(url: str | None) -> str | None:
     """The publication date a page's URL carries as year/month/day, or None. A declared timestamp can fall a
     day off it (written in UTC); the permalink is the date the site and its readers go by."""
-    match = URL_DATE.search(url) if url else None
-    return valid_date(*map(int, match.groups())) if match else None
+    if not url or not (match := URL_DATE.search(url)):
+        return None
+    year, month, day = match.groups()
+    return valid_date(int(year), int(month) if month.isdigit() else MONTHS[month.lower()], int(day))
 
 
 def find_date(text: str) -> str | None:

@@ -160,6 +160,11 @@ def test_a_date_in_the_url_or_a_dublin_core_meta_is_found(config):
     record = Record(1, text, "text", url="https://news.example/2023/07/14/bridge-repair/")  # a scrape's URL
     document = kept(clean("export.jsonl#1", text, config, record))
     assert (document.created, document.metadata["created_source"]) == ("2023-07-14", "the record's URL")
+    stray = url.replace('href="https://news.example/2023/07/14/bridge-repair/"', 'href="Bridge repair agreed"')
+    stray = stray.replace("</head>", '<meta property="og:url" content="https://news.example/2023/oct/14/bridge">'
+                          "</head>")  # a canonical link that holds a title, not a URL: og:url stands
+    document = kept(clean("s.html", stray.encode(), config))
+    assert (document.created, document.metadata["url"]) == ("2023-10-14", "https://news.example/2023/oct/14/bridge")
     dc = f'<html><head><meta name="DC.date" content="2022-11-30"></head><body><article>{body}</article></body></html>'
     assert kept(clean("d.html", dc.encode(), config)).created == "2022-11-30"
 

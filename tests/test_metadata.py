@@ -129,6 +129,8 @@ def test_a_time_element_that_disagrees_with_the_declared_publication_is_another_
 @pytest.mark.parametrize(("url", "expected"), [
     ("https://news.example/2023/07/14/bridge-repair/", "2023-07-14"),
     ("https://news.example/2023-7-4-bridge", "2023-07-04"),
+    ("https://news.example/world/2023/oct/03/bridge", "2023-10-03"),
+    ("https://news.example/blog/2023/October/03/bridge", "2023-10-03"),
     ("https://news.example/2023/02/30/no-such-day/", None),
     ("https://news.example/2023/07/bridge/", None),  # a month's archive, no day
     ("https://news.example/articles/20230714", None),

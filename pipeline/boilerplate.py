@@ -177,6 +177,8 @@ def classify(lines: list[str], rules: Rules, prose_min_words: int = 8, linked: l
             labels[index] = Label(rule.name, rule.cls)
             if rule.action == "cut":
                 cuts.append((index, rule))
+            elif rule.action == "box":
+                _mark_box(lines, labels, index, Label(rule.name, rule.cls))
     _mark_repeats(lines, labels, prose)
     _mark_banners(lines, labels)
     _mark_shapes(lines, labels, prose)

@@ -21,7 +21,7 @@ EDGE_PUNCT = " \t[](){}|•·«»:;,.…-–—_*#>›<‹/\\\"'“”‘’!?"
 RECOUNT = re.compile("[_\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50\u1f52\u1f54\u1f56\u1fb6\u1fb7"
                      "\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4\u1fe6\u1fe7\u1ff6\u1ff7]")
 DEFAULT_MAX_WORDS = 8
-ACTIONS = ("drop", "cut")
+ACTIONS = ("drop", "cut", "box")
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def load_rules(path: str) -> Rules:
     for entry in tomllib.loads(Path(path).read_text())["rule"]:
         try:
             if entry["action"] not in ACTIONS:
-                raise ValueError(f"action must be 'drop' or 'cut', not {entry['action']!r}")
+                raise ValueError(f"action must be 'drop', 'cut' or 'box', not {entry['action']!r}")
             pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
             flags = {key: entry[key] for key in ("sentences", "subheading") if key in entry}
             if any(not isinstance(value, bool) for value in flags.values()):

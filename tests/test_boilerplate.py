@@ -120,8 +120,10 @@ def test_a_broken_rule_is_reported_by_name(tmp_path):
         ("Like this:", "share"),
         ("Loading...", "menu-words"),
         ("Back to blog", "menu-words"),
-        ("Lesen Sie auch", "related-section"),
-        ("Lee también", "related-section"),
+        ("Lesen Sie auch", "read-also"),
+        ("Lee también", "read-also"),
+        ("Читайте также", "read-also"),
+        ("Leggi anche", "read-also"),
         ("Lesezeit: 4 Min.", "byline"),
         ("Artigos relacionados", "related-section"),
         ("Você pode gostar...", "related-section"),
@@ -395,6 +397,16 @@ def test_inline_related_box_drops_its_headlines_but_not_the_rest(rules):
     lines = [*PROSE[:2], "Related:", "Storm Damage Closes Coastal Road", *PROSE[2:], *varied(PROSE, "aides")]
     removed = removed_by(lines, rules)
     assert removed == {"Related:": "related-section", "Storm Damage Closes Coastal Road": "related-section"}
+
+
+def test_a_read_also_teaser_near_the_end_keeps_the_paragraphs_after_it(rules):
+    # "Read also" points at one other story from inside the article: it never ends the article, even with
+    # only two paragraphs after it (a "Related" heading there would be the page's tail)
+    headline, after = "Neue Regeln für den Grenzverkehr treten im Mai in Kraft", varied(PROSE[:2], "aides")
+    lines = [*PROSE, "Lesen Sie auch", headline, *after]
+    assert removed_by(lines, rules) == {"Lesen Sie auch": "read-also", headline: "read-also"}
+    tail = [*PROSE, "Related Articles", headline, *after]
+    assert removed_by(tail, rules)[after[-1]] == "related-section"
 
 
 def test_button_group_repeated_under_teasers(rules):

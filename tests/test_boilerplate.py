@@ -153,6 +153,10 @@ def test_a_broken_rule_is_reported_by_name(tmp_path):
         ("Alle rechten voorbehouden", "copyright"),
         ("Este site usa cookies para melhorar a sua experiência.", "cookies"),
         ("Iscriviti alla newsletter", "subscribe"),
+        ("Teilen Twittern Drucken", "share"),
+        ("Поделиться ВКонтакте Telegram", "share"),
+        ("Copy link", "share"),
+        ("Wir verwenden Cookies, um Ihnen ein optimales Webseiten-Erlebnis zu bieten.", "cookies"),
     ],
 )
 def test_rule_matches_chrome_line(rules, line, rule):

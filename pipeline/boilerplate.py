@@ -416,12 +416,13 @@ def _mark_shapes(lines: list[str], labels: list[Label | None], prose: list[bool]
     """Breadcrumbs, date lines, and short fragments stuck to a byline in the head of the page."""
     byline_rows = []
     for index, line in enumerate(lines):
-        if labels[index] is not None or prose[index] or not line.strip():
+        if labels[index] is not None or not line.strip():
             continue
         text = line.strip()
-        if BREADCRUMB.match(text) and words(text) <= 8 and not _subheading(lines, labels, prose, index):
+        if not prose[index] and BREADCRUMB.match(text) and words(text) <= 8 \
+                and not _subheading(lines, labels, prose, index):
             labels[index] = Label("breadcrumb", "navigation")
-        elif metadata.is_date_line(text):
+        elif metadata.is_date_line(text):  # "By Jane Smith March 12, 2024 2:30 p.m." ends like a sentence
             labels[index] = Label("dateline", "byline")
             byline_rows.append(index)
     if not byline_rows:

@@ -55,7 +55,9 @@ SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 DATE_FORMS = ((ISO, "ysmd"), (MONTH_DAY_YEAR, "mdy"), (DAY_MONTH_YEAR, "dmy"), (DOTTED, "dmy"), (SLASHED, "mdy"),
               (CJK, "ymd"))
 MONTH_YEAR = re.compile(rf"(?<!\w){MONTH}\s+(\d{{4}})(?!\d)", re.IGNORECASE)
-TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?(?!\w)|\b)|\b(?:utc|gmt|[ecmp][sd]t)\b", re.IGNORECASE)
+# 2:30 p.m., 14:30, 14h30, UTC
+TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?(?!\w)|\b)|\b\d{1,2}h\d{2}\b"
+                  r"|\b(?:utc|gmt|[ecmp][sd]t)\b", re.IGNORECASE)
 DATE_PREFIX = re.compile(
     r"^\s*(?:date|published|posted|datum|fecha)?\s*:?\s*(\d{4}-\d{2}-\d{2})\b[\s:|-]*", re.IGNORECASE
 )

@@ -403,6 +403,11 @@ def test_inline_related_box_drops_its_headlines_but_not_the_rest(rules):
     assert removed == {"Related:": "related-section", "Storm Damage Closes Coastal Road": "related-section"}
 
 
+def test_a_byline_with_its_timestamp_is_a_dateline_though_it_ends_like_a_sentence(rules):
+    lines = ["By Jane Smith March 12, 2024 2:30 p.m.", *PROSE]
+    assert removed_by(lines, rules) == {lines[0]: "dateline"}
+
+
 def test_a_read_also_teaser_near_the_end_keeps_the_paragraphs_after_it(rules):
     # "Read also" points at one other story from inside the article: it never ends the article, even with
     # only two paragraphs after it (a "Related" heading there would be the page's tail)

@@ -74,6 +74,7 @@ def test_month_year_counts_as_a_date_for_lists_only():
         ("November 18, 2019 11:03 PM", True),
         ("March 12, 2024 2:30 p.m.", True),  # the dots of "p.m." do not end a sentence
         ("Updated at 1:23 p.m. ET", True),
+        ("Par Marie Dupont 12 mars 2024 à 14h30", True),
         ("August 2025", True),
         ("The treaty was signed on July 10, 2025, after long talks in Geneva.", False),
         ("Long-standing tension", False),

@@ -73,20 +73,25 @@ OPENING = tuple("([{“‘«„‚-–—/")
 CLOSING = tuple(",.;:!?)]}»”’%…")
 # A short piece after a longer line that stops mid-sentence is the rest of it (an inline link, an emphasis).
 PIECE_WORDS = 3
+# Hard-wrapped text breaks its lines at one width between MIN_WRAP and MAX_WRAP characters; WRAPPED_LINES
+# or more of them end within WRAP_SLACK characters of it.
+MIN_WRAP, MAX_WRAP, WRAPPED_LINES, WRAP_SLACK = 40, 100, 5, 15
 
 
 def reflow(lines: list[str]) -> tuple[list[str], list[int]]:
     """Paragraphs a scrape broke into pieces (one line per text node: "We announced a public beta of",
     "Debusine", "repositories", "recently (") joined again, and for each resulting line the input line
     it starts at. Pieces join where a line stops mid-sentence and the next goes on (lower case, closing
-    punctuation, or a short piece after a lower-case word); a join stands only if its paragraph ends like
-    a sentence, so menus and lists stay apart."""
+    punctuation, or a short piece after a lower-case word), and in hard-wrapped text where the next line's
+    first word would not have fitted on the line; a join stands only if its paragraph ends like a sentence,
+    so menus and lists stay apart."""
     out: list[str] = []
     origin: list[int] = []
     group: list[int] = []
+    width = wrap_width(lines)
 
     def close() -> None:
-        joined = " ".join(lines[row].strip() for row in group)
+        joined = _join([lines[row].strip() for row in group])
         if len(group) > 1 and not (is_sentence(joined) or joined.endswith(":")):
             out.extend(lines[row] for row in group)
             origin.extend(group)
@@ -97,13 +102,41 @@ def reflow(lines: list[str]) -> tuple[list[str], list[int]]:
 
     for row, line in enumerate(lines):
         text = line.strip()
-        if group and text and _continues(lines[group[-1]].strip(), text):
+        if group and text and (_continues(lines[group[-1]].strip(), text) or _wrapped(lines[group[-1]], text, width)):
             group.append(row)
             continue
         close()
         group.append(row)
     close()
     return out, origin
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width a text was hard-wrapped at (html2text, lynx -dump, e-mail), or None: its longest line of
+    at most MAX_WRAP characters, when WRAPPED_LINES or more lines end near it and lines longer than it (URLs)
+    hold under a tenth of the text. A scrape's paragraphs run far longer, one to a line."""
+    lengths = [len(line.rstrip()) for line in lines if line.strip()]
+    width = max((length for length in lengths if length <= MAX_WRAP), default=0)
+    near = sum(width - WRAP_SLACK <= length <= width for length in lengths)
+    over = sum(length for length in lengths if length > width)
+    return width if width >= MIN_WRAP and near >= WRAPPED_LINES and over * 10 < sum(lengths) else None
+
+
+def _wrapped(before: str, after: str, width: int | None) -> bool:
+    """In text wrapped at `width`, `before` is full and `after`'s first word did not fit on it: one
+    paragraph, whatever case the next line starts in (German nouns) or punctuation the line ends with."""
+    before = before.rstrip()
+    return width is not None and len(before) >= width - WRAP_SLACK \
+        and len(before) + 1 + len(after.split()[0]) > width
+
+
+def _join(pieces: list[str]) -> str:
+    """Pieces of one paragraph joined by spaces; a word broken after its hyphen ("quinta-", "feira") whole."""
+    joined = pieces[0] if pieces else ""
+    for piece in pieces[1:]:
+        broken = len(joined) > 1 and joined.endswith("-") and joined[-2].isalpha() and piece[:1].isalpha()
+        joined += piece if broken else " " + piece
+    return joined
 
 
 def _continues(before: str, after: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import textwrap
 import tomllib
 from pathlib import Path
 
@@ -476,6 +477,27 @@ def test_a_scrape_that_broke_paragraphs_into_text_nodes_is_reflowed():
                    "Related", "sport", "weather"]  # a join that does not end like a sentence is undone
     assert origin == [0, 1, 2, 3, 10, 11, 12]
     assert reflow(["Comments", "No comments yet..."])[0] == ["Comments", "No comments yet..."]
+
+
+GERMAN = ("Der Entwurf regelt nach Angaben zweier Diplomaten den Verlauf einer Grenze, die nie förmlich festgelegt "
+          "wurde, die Wiedereröffnung von Straßen und Bahnstrecken sowie die Rückkehr von Menschen, die während der "
+          "Kämpfe vertrieben wurden. Kritiker in beiden Hauptstädten werfen den Regierungen vor, zu langsam "
+          "vorzugehen, und die Opposition beklagt, das Parlament sei nicht ausreichend beteiligt worden.")
+
+
+def test_hard_wrapped_text_is_joined_whatever_the_next_line_starts_with():
+    # html2text and lynx -dump break lines at one width: German nouns start lines in capitals, and a
+    # compound breaks after its hyphen (Bahn-strecken)
+    paragraph = GERMAN.replace("Bahnstrecken", "Bahn-strecken")
+    wrapped = textwrap.wrap(paragraph, 55)
+    assert any(line.endswith("Bahn-") for line in wrapped) and sum(line[0].isupper() for line in wrapped) > 2
+    lines = ["Startseite", "", *wrapped, "", *textwrap.wrap(PROSE[0] + " " + PROSE[1], 55)]
+    out, origin = reflow(lines)
+    assert out == ["Startseite", "", paragraph, "", PROSE[0] + " " + PROSE[1]]
+    assert origin == [0, 1, 2, len(wrapped) + 2, len(wrapped) + 3]
+    assert text.wrap_width(lines) == max(map(len, lines))
+    scrape = ["Home", "News", GERMAN, "Related stories", *PROSE]  # a scrape's lines are no wrap
+    assert text.wrap_width(scrape) is None and reflow(scrape)[0] == scrape
 
 
 def test_removals_of_reflowed_text_name_the_input_line(config):

@@ -1,4 +1,5 @@
-"""A news page's chrome in eight languages goes, as plain text and as HTML, and the article stays whole.
+"""A news page's chrome in eight languages goes, as plain text and as HTML, and the article stays whole;
+hard-wrapped, it comes back whole too.
 
 Each page wraps the article of its language from tests/data/must_not_remove.json in the chrome of
 tests/data/chrome_by_language.json: a cookie notice, a menu, byline and dateline, share buttons, a related
@@ -8,6 +9,7 @@ list, comments and a footer, as a scrape and as the elements sites use for them.
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,13 @@ def test_the_chrome_goes_and_the_article_stays(language, form, config):
     document = kept(clean(f"story.{'txt' if form == 'text' else 'html'}", page.encode(), config))
     assert document.text.split("\n") == article
     assert document.created == "2024-03-12"
+
+
+@pytest.mark.parametrize("width", [60, 72, 78])
+@pytest.mark.parametrize("language", sorted(CHROME))
+def test_a_hard_wrapped_article_comes_back_whole(language, width, config):
+    """A scrape saved by html2text or lynx -dump: every paragraph broken at one width, blank lines between."""
+    article = ARTICLES[language]
+    page = "\n\n".join("\n".join(textwrap.wrap(paragraph, width)) for paragraph in article)
+    paragraphs = kept(clean("story.txt", page.encode(), config)).text.split("\n\n")
+    assert paragraphs == article

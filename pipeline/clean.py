@@ -132,16 +132,16 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
     of links, main content."""
     removed: list[Removal] = []
     created, created_source = None, None
+    origin = list(range(len(lines)))
+    if markup is None:  # a page's blocks are paragraphs already; a scrape's text nodes may not be
+        lines, origin = reflow(lines)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None:
         prefix, created, rest = metadata.split_date_prefix(lines[first])
         if prefix:
-            removed.append(Removal(first, "date-prefix", "byline", prefix.strip(), 0))
+            removed.append(Removal(origin[first], "date-prefix", "byline", prefix.strip(), 0))
             lines[first] = rest
-            created_source = f"the date prefix on line {first + 1}"
-    origin = list(range(len(lines)))
-    if markup is None:  # a page's blocks are paragraphs already; a scrape's text nodes may not be
-        lines, origin = reflow(lines)
+            created_source = f"the date prefix on line {origin[first] + 1}"
     rules = load_rules(config.rules)
     labels = classify(lines, rules, config.quality.prose_min_words, markup.linked, markup.main, markup.labels) \
         if markup else classify(lines, rules, config.quality.prose_min_words)

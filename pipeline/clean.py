@@ -135,13 +135,14 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
     origin = list(range(len(lines)))
     if markup is None:  # a page's blocks are paragraphs already; a scrape's text nodes may not be
         lines, origin = reflow(lines)
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None:
-        prefix, created, rest = metadata.split_date_prefix(lines[first])
+    head = _head(lines, config.quality.prose_min_words)
+    for row in head if markup is None else head[:1]:  # a scrape's "date 2025-07-10" field opening the article
+        prefix, created, rest = metadata.split_date_prefix(lines[row])
         if prefix:
-            removed.append(Removal(origin[first], "date-prefix", "byline", prefix.strip(), 0))
-            lines[first] = rest
-            created_source = f"the date prefix on line {origin[first] + 1}"
+            removed.append(Removal(origin[row], "date-prefix", "byline", prefix.strip(), 0))
+            lines[row] = rest
+            created_source = f"the date prefix on line {origin[row] + 1}"
+            break
     rules = load_rules(config.rules)
     labels = classify(lines, rules, config.quality.prose_min_words, markup.linked, markup.main, markup.labels) \
         if markup else classify(lines, rules, config.quality.prose_min_words)
@@ -168,6 +169,18 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
         created = metadata.find_date(dateline.text)
         created_source = f"the {dateline.rule} on line {dateline.line + 1}" + (", above the article" if above else "")
     return CleanText("\n".join(kept), title, created, removed, title_source, created_source, above)
+
+
+def _head(lines: list[str], prose_min_words: int) -> list[int]:
+    """The non-blank lines up to and including the first line of prose: where a page's chrome ends and its
+    article starts."""
+    rows = []
+    for row, line in enumerate(lines):
+        if line.strip():
+            rows.append(row)
+            if is_prose(line, prose_min_words):
+                break
+    return rows
 
 
 def _dateline(removed: list[Removal], body_end: int) -> tuple[Removal, bool] | None:

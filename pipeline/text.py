@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from pipeline.metadata import split_date_prefix
+
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…。！？؟։।۔።][\"'”’»)\]]*$")
 UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -140,8 +142,9 @@ def _join(pieces: list[str]) -> str:
 
 
 def _continues(before: str, after: str) -> bool:
-    """`after` goes on with the sentence `before` left unfinished."""
-    if not before or is_sentence(before) or before.endswith(":"):
+    """`after` goes on with the sentence `before` left unfinished (a line opening with a date field, "date
+    2025-07-10 ...", starts a record of its own)."""
+    if not before or is_sentence(before) or before.endswith(":") or split_date_prefix(after)[0]:
         return False
     return (after[0].islower() or after.startswith(CLOSING) or before.endswith(OPENING)
             or (before[-1].islower() and words(after) <= PIECE_WORDS and words(before) > PIECE_WORDS))

@@ -477,6 +477,8 @@ def test_a_scrape_that_broke_paragraphs_into_text_nodes_is_reflowed():
                    "Related", "sport", "weather"]  # a join that does not end like a sentence is undone
     assert origin == [0, 1, 2, 3, 10, 11, 12]
     assert reflow(["Comments", "No comments yet..."])[0] == ["Comments", "No comments yet..."]
+    fielded = ["Subscribe to our newsletter", "date 2025-07-10 The council met on Monday."]
+    assert reflow(fielded)[0] == fielded  # a date field opens a record: nothing above joins it
 
 
 GERMAN = ("Der Entwurf regelt nach Angaben zweier Diplomaten den Verlauf einer Grenze, die nie förmlich festgelegt "

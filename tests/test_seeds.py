@@ -124,3 +124,16 @@ def test_a_seed_saved_hard_wrapped_keeps_its_words_and_date(cleaned, config, see
         doc = kept(clean(name, wrapped.encode(), config))
         assert doc.text.split() == cleaned[name[:3]].text.split(), name
         assert doc.created == cleaned[name[:3]].created, name
+
+
+def test_a_seed_scraped_with_another_sites_chrome_cleans_to_the_same_article(cleaned, config, seed_bytes):
+    """The same story re-scraped from a site with other chrome around it: menus and a newsletter call above
+    (the date field "date 2025-07-10" of 000 no longer on the first line), related stories and a footer
+    below. The article's words and date are those of the seed alone."""
+    above = "Skip to content\nHome\nNews\nSubscribe to our newsletter\n"
+    below = ("\nRelated Articles\nSomething else happened in another country today\nShare\n"
+             "© 2025 Other Outlet. All rights reserved.\n")
+    for name, data in seed_bytes.items():
+        doc = kept(clean(name, (above + data.decode("utf-8") + below).encode(), config))
+        assert doc.text.split() == cleaned[name[:3]].text.split(), name
+        assert doc.created == cleaned[name[:3]].created, name

@@ -56,6 +56,8 @@ LINK_RUN = 3
 MENU_RUN = 10
 # Short lines recurring this often in a page beside other chrome are a button group ("Share", "Pin").
 REPEATS_IN_PAGE = 3
+# A date line is at most this many words: a date, a time and a few words of source or author.
+DATELINE_WORDS = 16
 # A kept line this long (words) that repeats an earlier one word for word is a copy.
 COPY_WORDS = 6
 # A script with less than this share of a page's letters is foreign to it (a banner's, a quotation's).
@@ -422,7 +424,8 @@ def _mark_shapes(lines: list[str], labels: list[Label | None], prose: list[bool]
         if not prose[index] and BREADCRUMB.match(text) and words(text) <= 8 \
                 and not _subheading(lines, labels, prose, index):
             labels[index] = Label("breadcrumb", "navigation")
-        elif metadata.is_date_line(text):  # "By Jane Smith March 12, 2024 2:30 p.m." ends like a sentence
+        elif (not prose[index] or words(text) <= DATELINE_WORDS) and metadata.is_date_line(text):
+            # a short prose-shaped line may be one: "By Jane Smith March 12, 2024 2:30 p.m." ends like a sentence
             labels[index] = Label("dateline", "byline")
             byline_rows.append(index)
     if not byline_rows:

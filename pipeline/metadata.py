@@ -87,7 +87,12 @@ def url_date(url: str | None) -> str | None:
     if not url or not (match := URL_DATE.search(url)):
         return None
     year, month, day = match.groups()
-    return valid_date(int(year), int(month) if month.isdigit() else MONTHS[month.lower()], int(day))
+    return valid_date(int(year), int(month) if month.isdigit() else month_number(month), int(day))
+
+
+def month_number(name: str) -> int:
+    """The month a name says (1-12), 0 for none; "İyun" lower-cases to "i̇yun", whose dot is not the name's."""
+    return MONTHS.get(name.lower().replace("\u0307", "").rstrip("."), 0)
 
 
 def find_date(text: str) -> str | None:
@@ -119,7 +124,7 @@ def _dates_in(text: str) -> Iterator[tuple[int, tuple[str, ...]]]:
             parts = dict(zip(order, match.groups(), strict=True))
             year, month, day = int(parts["y"]), parts["m"], int(parts["d"])
             if not month.isdigit():
-                readings = [valid_date(year, MONTHS.get(month.lower().rstrip("."), 0), day)]
+                readings = [valid_date(year, month_number(month), day)]
             elif pattern is ISO or pattern is CJK:
                 readings = [valid_date(year, int(month), day)]
             else:

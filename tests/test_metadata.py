@@ -28,6 +28,7 @@ from pipeline.metadata import (
         ("10 juillet 2025", "2025-07-10"),
         ("3 de mayo de 2021", "2021-05-03"),
         ("14 марта 2024", "2024-03-14"),
+        ("5 İyun 2023", "2023-06-05"),
         ("12.08.2025", "2025-08-12"),
         ("Published: 2025.12.17 |", "2025-12-17"),
         ("citation 2019/1/22", "2019-01-22"),
@@ -134,6 +135,7 @@ def test_a_time_element_that_disagrees_with_the_declared_publication_is_another_
     ("https://news.example/2023-7-4-bridge", "2023-07-04"),
     ("https://news.example/world/2023/oct/03/bridge", "2023-10-03"),
     ("https://news.example/blog/2023/October/03/bridge", "2023-10-03"),
+    ("https://xeber.example/2023/İyun/05/korpu", "2023-06-05"),  # "İ" lower-cases to two characters
     ("https://news.example/2023/02/30/no-such-day/", None),
     ("https://news.example/2023/07/bridge/", None),  # a month's archive, no day
     ("https://news.example/articles/20230714", None),

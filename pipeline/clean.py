@@ -43,7 +43,7 @@ class CleanText:
     removed: list[Removal]
     title_source: str | None
     created_source: str | None
-    created_above: bool = False  # the date is on a line standing right above the article's first line
+    created_above: bool = False  # the date's line heads the article: above it or among its first lines
 
 
 def document_id(data: bytes) -> str:
@@ -200,20 +200,16 @@ def _above_body(removal: Removal, before: dict[int, str]) -> bool:
     """A removed line before the article's first kept line that is a date line, or holds one among byline
     pieces ("by Amanda · Dec 20, 2025 · One comment"): not an update's."""
     return removal.at == 0 and any(map(metadata.is_date_line, BYLINE_PIECES.split(removal.text))) \
-        and metadata.find_date(removal.text) is not None and not _is_update(removal, before)
+        and metadata.find_date(removal.text) is not None \
+        and not metadata.marked_update(removal.text, before.get(removal.line, ""))
 
 
 def _heads_body(dateline: Removal, before: dict[int, str]) -> bool:
     """The dateline stands above the article or among its first lines (headline, dek, author), where a
     page shows its readers the article's date; not an update's."""
+    label = before.get(dateline.line, "")
     return _above_body(dateline, before) or (
-        dateline.at <= HEAD_LINES and dateline.cls == "byline" and not _is_update(dateline, before))
-
-
-def _is_update(removal: Removal, before: dict[int, str]) -> bool:
-    """The line gives an update's date: it says so, or a short label line right before it does."""
-    label = before.get(removal.line, "")
-    return bool(metadata.UPDATED.search(removal.text) or (len(label.split()) <= 3 and metadata.UPDATED.search(label)))
+        dateline.at <= HEAD_LINES and dateline.cls == "byline" and not metadata.marked_update(dateline.text, label))
 
 
 def _rejoin(kept: list[str], removed: list[Removal]) -> tuple[list[str], list[Removal]]:

@@ -188,10 +188,15 @@ def first_shown_date(lines: list[str], max_words: int = 20, updates: bool = Fals
 
 def _shown(lines: list[str], max_words: int, updates: bool = False) -> Iterator[str]:
     for row, line in enumerate(lines):
-        if len(WORD.findall(line)) <= max_words and YEAR.search(line):
-            label = lines[row - 1] if row and len(WORD.findall(lines[row - 1])) <= 3 else ""  # "Updated:" above it
-            if updates or not (UPDATED.search(line) or UPDATED.search(label)):
-                yield from all_date_readings(line)
+        if len(WORD.findall(line)) <= max_words and YEAR.search(line) \
+                and (updates or not marked_update(line, lines[row - 1] if row else "")):
+            yield from all_date_readings(line)
+
+
+def marked_update(line: str, before: str = "") -> bool:
+    """The line gives an update's date: it says so ("Updated June 18, 2025"), or the short label line
+    `before` it does ("Last updated:")."""
+    return bool(UPDATED.search(line) or (len(WORD.findall(before)) <= 3 and UPDATED.search(before)))
 
 
 # Dates a page gives without saying they are the article's: the first <time> element may be a related story's

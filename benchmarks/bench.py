@@ -26,14 +26,14 @@ import xxhash
 from datasketch import MinHash, MinHashLSH
 
 from benchmarks import languages, synth, wcxb
-from pipeline import dedup
 from pipeline.__main__ import main as pipeline_main
-from pipeline.clean import clean
+from pipeline.cleaning.clean import clean
+from pipeline.cleaning.decode import decode
+from pipeline.cleaning.repair import TEXT, repair
 from pipeline.config import Config
-from pipeline.decode import decode
-from pipeline.files import read_jsonl
-from pipeline.layout import Layout
-from pipeline.repair import TEXT, repair
+from pipeline.dedup import minhash
+from pipeline.store.files import read_jsonl
+from pipeline.store.paths import Layout
 
 TOKEN = re.compile(r"\w+")
 DEFAULT_AEB = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "aeb"
@@ -153,17 +153,17 @@ def bench_dedup(aeb: Path, documents: int = 20_000, seed: int = 7) -> None:
     threshold, num_perm = config.dedup.threshold, config.dedup.num_perm
     texts = _planted_corpus(aeb, documents, seed)
     started = time.process_time()
-    words = [dedup.tokens(text) for text in texts]
+    words = [minhash.tokens(text) for text in texts]
     gc.freeze()  # millions of live word strings: keep the cyclic collector from rescanning them
     tokenised = time.process_time()
     hashes, signatures = _sign(words, config)
     signed = time.process_time()
     _sign(words, config)  # again, with the vocabulary's word hashes cached, as on a long run
     warm = len(texts) / (time.process_time() - signed)
-    compare = dedup.Similarity(hashes)  # candidates confirmed on exact shingle sets, as the pipeline does
+    compare = minhash.Similarity(hashes)  # candidates confirmed on exact shingle sets, as the pipeline does
     indexing = time.perf_counter()
-    bands, rows = dedup.bands(threshold, num_perm)
-    candidates = dedup.distinct_pairs([dedup.band_pairs(signatures[:, k * rows : (k + 1) * rows], range(len(texts)))
+    bands, rows = minhash.bands(threshold, num_perm)
+    candidates = minhash.distinct_pairs([minhash.band_pairs(signatures[:, k * rows : (k + 1) * rows], range(len(texts)))
                                        for k in range(bands)])
     found = {(i, j) for i, j in candidates.tolist() if compare(i, j) >= threshold}
     indexed = time.perf_counter() - indexing
@@ -188,9 +188,9 @@ def bench_dedup(aeb: Path, documents: int = 20_000, seed: int = 7) -> None:
 
 def _sign(words: list[list[str]], config: Config, shard: int = 1000) -> tuple[list[np.ndarray], np.ndarray]:
     """Shingle hashes and signatures, a shard's worth of documents at a time, as CleanShard does."""
-    signer, hashes, rows = dedup.Signer(config.dedup.num_perm), [], []
+    signer, hashes, rows = minhash.Signer(config.dedup.num_perm), [], []
     for start in range(0, len(words), shard):
-        batch = dedup.shingle_hashes_many(words[start : start + shard], config.dedup.shingle_words,
+        batch = minhash.shingle_hashes_many(words[start : start + shard], config.dedup.shingle_words,
                                           config.dedup.short_words)
         hashes += batch
         rows.append(signer.sign(batch))
@@ -231,7 +231,7 @@ def _default_lsh_recall(signatures: np.ndarray, truth: set, threshold: float, nu
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     found = set()
     for i in range(len(signatures)):
-        sketch = dedup.lean(signatures[i])
+        sketch = minhash.lean(signatures[i])
         found.update((j, i) for j in lsh.query(sketch))
         lsh.insert(i, sketch, check_duplication=False)
     return len(found & truth) / len(truth) if truth else 1.0

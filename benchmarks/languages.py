@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline import language
+from pipeline.cleaning import language
 
 DECLARED = re.compile(rb"<html[^>]*\blang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 ARTICLES = Path(__file__).resolve().parent.parent / "tests" / "data" / "must_not_remove.json"

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from pipeline.clean import clean
+from pipeline.cleaning.clean import clean
 from pipeline.config import Config
 
 TOKEN = re.compile(r"\w+")

@@ -1,63 +1,13 @@
-"""Settings of a run, read once from TOML and passed down, and the fingerprints that name every output.
-
-Each stage has its own fingerprint: the code it runs (the stage's module and every pipeline module it
-imports, read off their import statements), and for cleaning also the settings, rules and library
-versions. A change re-runs the stages it reaches and nothing else: editing the report re-cleans nothing.
-"""
+"""Settings of a run: read once from TOML (settings.toml, overridden key by key), validated, passed down."""
 
 from __future__ import annotations
 
-import ast
-import hashlib
-import json
 import tomllib
 from dataclasses import asdict, dataclass
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 
-from pipeline import __version__
-
 DEFAULTS = Path(__file__).with_name("settings.toml")
-RULES = Path(__file__).with_name("rules.toml")
-LIBRARIES = ("beautifulsoup4", "lxml", "charset-normalizer", "datasketch", "ftfy", "numpy", "xxhash", "htmldate",
-             "py3langid", "warcio")
-SOURCE = Path(__file__).parent  # where the stages' code is read from for their fingerprints
-# Each stage's entry modules: its code is theirs and that of every pipeline module they import.
-STAGES = {"clean": ("shard",), "dedup": ("dedup_run",), "finish": ("assemble", "report")}
-
-
-def code_digest(stage: str, source: Path | None = None) -> str:
-    """Digest of the code a stage runs: its entry modules and their pipeline imports, transitively."""
-    folder = source or SOURCE
-    todo, seen = list(STAGES[stage]), set()
-    digest = hashlib.blake2b(digest_size=16)
-    while todo:
-        name = todo.pop()
-        path = folder / f"{name}.py"
-        if name in seen or not path.exists():
-            continue
-        seen.add(name)
-        info = path.stat()
-        text, imports = _module(path, info.st_size, info.st_mtime_ns)
-        digest.update(name.encode() + b"\0" + text + b"\0")
-        todo += imports
-    return digest.hexdigest()
-
-
-@cache
-def _module(path: Path, size: int, mtime_ns: int) -> tuple[bytes, list[str]]:
-    """A module's source and the pipeline modules it imports; parsed once a process per version of the
-    file (the stages share most of their modules)."""
-    text = path.read_bytes()
-    imports = []
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
-            parts = node.module.split(".")
-            imports += [parts[1]] if len(parts) > 1 else [alias.name for alias in node.names]
-        elif isinstance(node, ast.Import):
-            imports += [alias.name.split(".")[1] for alias in node.names if alias.name.startswith("pipeline.")]
-    return text, imports
+RULES = Path(__file__).parent / "cleaning" / "rules.toml"
 
 
 class SettingsError(ValueError):
@@ -176,14 +126,3 @@ class Config:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-    def fingerprint(self) -> str:
-        """Hash of everything that changes cleaning output: settings, rules text, the cleaning code and
-        library versions. Any of them changing gives every shard a new name: nothing stale is reused."""
-        parts = {
-            "settings": {k: v for k, v in self.to_dict().items() if k not in ("rules", "publish")},
-            "rules": Path(self.rules).read_text(),
-            "pipeline": [__version__, code_digest("clean")],
-            "libraries": {name: metadata.version(name) for name in LIBRARIES},
-        }
-        return hashlib.blake2b(json.dumps(parts, sort_keys=True).encode(), digest_size=8).hexdigest()

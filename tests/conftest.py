@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.cleaning.rules import load_rules
 from pipeline.config import Config
 from pipeline.documents import Document, Rejection
-from pipeline.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from pipeline.__main__ import main
-from tests.test_containers import write_export
-from tests.test_pipeline import copy_seeds, read, run
+from tests.cleaning.test_containers import write_export
+from tests.run.test_pipeline import copy_seeds, read, run
 
 
 def test_plan_says_what_a_run_would_do_and_does_none_of_it(tmp_path, capsys):

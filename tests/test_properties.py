@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import clean, clean_lines
+from pipeline.cleaning.clean import clean, clean_lines
 from pipeline.documents import Document, Rejection
 
 WORDS = st.sampled_from(

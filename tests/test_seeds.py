@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from pipeline.clean import clean
+from pipeline.cleaning.clean import clean
 from tests.conftest import kept
 
 

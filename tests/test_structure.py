@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import tasks
+from pipeline.run import tasks
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
-MODULES = sorted(PACKAGE.glob("*.py"))
+MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(PACKAGE)))
 def test_no_private_api_of_another_library_is_imported(path):
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and not node.module.startswith("pipeline"):
@@ -42,4 +42,21 @@ def test_every_task_run_is_one_call_into_a_stage():
 
 
 def test_the_task_layer_stays_small():
-    assert len(PACKAGE.joinpath("tasks.py").read_text().splitlines()) <= 300
+    assert len(PACKAGE.joinpath("run", "tasks.py").read_text().splitlines()) <= 300
+
+
+STAGE_PACKAGES = ("cleaning", "dedup")  # pure: no files of DATA, no Luigi, no run machinery
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.relative_to(PACKAGE).parts[0] in STAGE_PACKAGES],
+                         ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_stage_packages_know_nothing_of_luigi_data_or_the_run(path):
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+    above = ("luigi", "pipeline.run", "pipeline.store", "pipeline.report")
+    reaching = {name for name in imported if name.split(".")[0] == "luigi" or name.startswith(above)}
+    assert not reaching, f"{path.relative_to(PACKAGE)} imports {sorted(reaching)}"

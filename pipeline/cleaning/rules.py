@@ -1,0 +1,218 @@
+"""The boilerplate rules of rules.toml: load, validate, compile, and match them against a line.
+
+A rule names a chrome phrase (in many languages) with a class and an action. Matching is cached by the
+line's folded key, since a site's menus and footers recur on every page it serves.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
+from pathlib import Path
+
+from pipeline.cleaning.text import reads_as_sentence, words
+
+EDGE_PUNCT = " \t[](){}|•·«»:;,.…-–—_*#>›<‹/\\\"'“”‘’!?"
+# "_", the one word character EDGE_PUNCT strips, and the letters whose case folding changes where words split
+# ("İ" folds to "i" and a combining dot): a line without them has as many words as its casefolded key.
+RECOUNT = re.compile("[_\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50\u1f52\u1f54\u1f56\u1fb6\u1fb7"
+                     "\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4\u1fe6\u1fe7\u1ff6\u1ff7]")
+DEFAULT_MAX_WORDS = 8
+ACTIONS = ("drop", "cut", "box")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named boilerplate rule from rules.toml."""
+
+    name: str
+    cls: str
+    action: str
+    pattern: re.Pattern
+    max_words: int
+    description: str
+    patterns: tuple[str, ...]  # the file's expressions, which `pattern` joins
+    sentences: bool = True  # False: never matches a line that reads as a sentence ("By 2030 the fleet ...")
+    subheading: bool = False  # True: a matching line standing alone between paragraphs of prose is kept
+
+
+@dataclass(frozen=True, eq=False)
+class Rules:
+    """The rules of a file, and the largest word limit among them: longer lines need no search at all.
+    Compared and hashed by identity (`load_rules` makes one per file), so caches keyed by it stay cheap."""
+
+    rules: tuple[Rule, ...]
+    longest: int
+
+    @cached_property
+    def fitting(self) -> tuple[tuple[tuple[Rule, ...], tuple[re.Pattern, re.Pattern] | None], ...]:
+        """By word count up to `longest`: the rules (in order) whose limit a line of that many words fits,
+        and all their patterns in two expressions, those anchored at the start (tried at the start only)
+        and the rest: two searches tell whether any of them can match."""
+        table = []
+        for count in range(self.longest + 1):
+            fit = tuple(rule for rule in self.rules if count <= rule.max_words)
+            patterns = [pattern for rule in fit for pattern in rule.patterns]
+            try:
+                either = (_alternation([p for p in patterns if _anchored(p)]),
+                          _alternation([p for p in patterns if not _anchored(p)]))
+            except re.error:  # patterns that cannot share one expression (a repeated group name): test each
+                either = None
+            table.append((fit, either))
+        return tuple(table)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def _alternation(patterns: list[str]) -> re.Pattern:
+    """One case-insensitive expression matching where any of `patterns` does (none: never matches)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
+
+
+def _anchored(pattern: str) -> bool:
+    """The pattern can only match at the start of a line: it begins with ^ and has no | outside groups
+    and character classes (a lexical scan; a property test checks the prefilter against every rule)."""
+    if not pattern.startswith("^"):
+        return False
+    depth, index, in_class = 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return False
+        index += 1
+    return True
+
+
+@cache
+def load_rules(path: str) -> Rules:
+    """Parse and compile the rules file; raises ValueError naming the bad rule."""
+    rules = []
+    for entry in tomllib.loads(Path(path).read_text())["rule"]:
+        try:
+            if entry["action"] not in ACTIONS:
+                raise ValueError(f"action must be 'drop', 'cut' or 'box', not {entry['action']!r}")
+            pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
+            flags = {key: entry[key] for key in ("sentences", "subheading") if key in entry}
+            if any(not isinstance(value, bool) for value in flags.values()):
+                raise ValueError("sentences and subheading must be true or false")
+            rules.append(Rule(entry["name"], entry["class"], entry["action"], pattern,
+                              entry.get("max_words", DEFAULT_MAX_WORDS), entry["description"],
+                              tuple(entry["patterns"]), **flags))
+        except (KeyError, re.error, ValueError) as err:
+            raise ValueError(f"rule {entry.get('name', '?')!r} in {path}: {err}") from err
+    loaded = Rules(tuple(rules), max((rule.max_words for rule in rules), default=0))
+    _ = loaded.fitting  # compiled now: processes forked later (Luigi's workers) inherit it
+    return loaded
+
+
+def match_rule(line: str, rules: Rules) -> Rule | None:
+    """The first rule whose pattern matches the trimmed line and whose word limit the line fits; a rule
+    that spares sentences (`sentences = false`) passes over a line that reads as one."""
+    key = line.strip(EDGE_PUNCT).casefold()
+    count = words(key) if RECOUNT.search(line) else words(line)  # words(line) is cached: is_prose counted it
+    if not key or count > rules.longest:
+        return None
+    rule = _match_key(key, count, rules, False)
+    if rule is not None and not rule.sentences and reads_as_sentence(line):
+        rule = _match_key(key, count, rules, True)
+    return rule
+
+
+@lru_cache(maxsize=1 << 16)
+def _match_key(key: str, count: int, rules: Rules, sentence: bool) -> Rule | None:
+    """Cached: a site's menus, banners and footers recur on every page it serves. Most lines match no rule,
+    and for them one search of the combined pattern replaces a search per rule. With `sentence`, rules
+    that spare sentences are passed over."""
+    fit, either = rules.fitting[count]
+    if either is not None and either[0].match(key) is None and either[1].search(key) is None:
+        return None
+    return next((rule for rule in fit if (rule.sentences or not sentence) and rule.pattern.search(key)), None)
+
+
+@dataclass(frozen=True)
+class MarkupRule:
+    """One named markup rule from rules.toml: HTML elements that are page furniture, by name or by a hint
+    in their class or id."""
+
+    name: str
+    cls: str
+    description: str
+    tags: frozenset[str]
+    hints: re.Pattern | None
+    unless_inside: frozenset[str]
+    unless_holding: tuple[str, ...]
+    weak: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Markup:
+    """The markup rules of a file, what names content (and so overrides a hint), and the prose a weak
+    hint's element may hold and still go."""
+
+    rules: tuple[MarkupRule, ...]
+    content_hints: re.Pattern
+    weak_max_prose: int
+    hidden_max_prose: int
+
+    def by_tag(self, name: str) -> MarkupRule | None:
+        return next((rule for rule in self.rules if name in rule.tags), None)
+
+    def by_hint(self, hints: str) -> MarkupRule | None:
+        """The first hint rule matching an element's class and id, unless they also name content."""
+        return _by_hint(self, hints) if hints.strip() else None
+
+
+@lru_cache(maxsize=1 << 14)
+def _by_hint(markup: Markup, hints: str) -> MarkupRule | None:
+    """Cached: a site repeats its class names on every page and in every list item."""
+    if markup.content_hints.search(hints):
+        return None
+    return next((rule for rule in markup.rules if rule.hints is not None and rule.hints.search(hints)), None)
+
+
+@cache
+def load_markup(path: str) -> Markup:
+    """The [[markup]] rules of the rules file; raises ValueError naming the bad rule."""
+    data = tomllib.loads(Path(path).read_text())
+    rules = []
+    for entry in data.get("markup", []):
+        try:
+            hints = re.compile("|".join(f"(?:{p})" for p in entry["hints"]), re.IGNORECASE) \
+                if entry.get("hints") else None
+            if hints is None and not entry.get("tags"):
+                raise ValueError("a markup rule needs tags or hints")
+            rules.append(MarkupRule(entry["name"], entry["class"], entry["description"],
+                                    frozenset(entry.get("tags", ())), hints,
+                                    frozenset(entry.get("unless_inside", ())), tuple(entry.get("unless_holding", ())),
+                                    bool(entry.get("weak", False))))
+        except (KeyError, re.error, ValueError) as err:
+            raise ValueError(f"markup rule {entry.get('name', '?')!r} in {path}: {err}") from err
+    try:
+        content = re.compile(data.get("content_hints", "(?!)"), re.IGNORECASE)
+    except re.error as err:
+        raise ValueError(f"content_hints in {path}: {err}") from err
+    return Markup(tuple(rules), content, int(data.get("weak_max_prose", 0)), int(data.get("hidden_max_prose", 0)))
+
+
+@cache
+def descriptions(path: str) -> dict[str, str]:
+    """What every rule, markup rule and structural signal of the rules file removes, by name, in one line."""
+    data = tomllib.loads(Path(path).read_text())
+    found = {entry["name"]: entry.get("description", "") for entry in (*data.get("markup", []), *data["rule"])}
+    return {**found, **{name: str(text) for name, text in data.get("signals", {}).items()}}

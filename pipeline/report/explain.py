@@ -1,0 +1,84 @@
+"""Everything that was decided about a seed, from the current run's outputs: `seed-corpus explain`."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.report import wording
+from pipeline.store.files import read_jsonl
+from pipeline.store.paths import Layout
+
+
+def decision(data: Path, path: str) -> dict:
+    """What the run published in `data` decided about seed `path` (relative to SEEDS; `FILE#N` for a record
+    of a container): its status and, unless it was rejected, its document. LookupError when the current run
+    had no such input."""
+    layout = Layout(data)
+    run = Path(os.readlink(data / "current")).name
+    plan = json.loads(layout.run(run).read_text())
+    files = {path, path.rsplit("#", 1)[0]}  # a container's records are cleaned with their file
+    record = None
+    for shard, digest in plan["shards"]:
+        if any(entry["path"] in files for entry in read_jsonl(layout.inputs(shard, digest))):
+            docs = layout.shard(shard, plan["config"], digest)["docs.jsonl"]
+            record = next((r for r in read_jsonl(docs) if r["path"] == path), None)
+            if record is not None:
+                break
+    if record is None:
+        raise LookupError(f"{path}: not an input of the current run ({run})")
+    if "rejected" in record:
+        found = {"path": path, "status": "rejected", "reason": record["rejected"]}
+        return {**found, "cleaned": record["details"]} if record.get("details") else found
+    duplicate = next((d for d in read_jsonl(data / "duplicates.jsonl") if d["path"] == path), None)
+    final = next((d for d in read_jsonl(data / "corpus.jsonl") if d["metadata"]["path"] == path), None)
+    if duplicate is None:
+        return {"path": path, "status": "kept", "document": final or record["document"]}
+    kept = next((d for d in read_jsonl(data / "corpus.jsonl") if d["id"] == duplicate["duplicate_of"]), None)
+    return {"path": path, "status": "dropped", "kind": duplicate["kind"], "duplicate_of": duplicate["duplicate_of"],
+            "kept_path": kept["metadata"]["path"] if kept else None, "similarity": duplicate["similarity"],
+            "document": record["document"]}
+
+
+def describe(found: dict, width: int = 100) -> Iterator[str]:
+    """The decision in lines for a person to read: plain words, 1-based line numbers, every removed line
+    whole (wrapped to `width`)."""
+    yield f"seed      {found['path']}"
+    if found["status"] == "rejected":
+        yield f"status    rejected: {found['reason']}"
+        if "cleaned" not in found:
+            return
+        meta = found["cleaned"]
+        yield f"format    {meta['format']}, read as {meta['encoding']}"
+        yield f"repairs   {wording.repairs(meta['repairs'], meta['encoding'])}"
+        yield f"words     {meta['words']} left after cleaning, {wording.count(len(meta['removed']), 'line')} removed:"
+        yield from _removals(meta["removed"], width)
+        return
+    document = found["document"]
+    meta = document["metadata"]
+    if found["status"] == "dropped":
+        yield (f"status    dropped: {found['kind']} duplicate of {found['duplicate_of']} "
+               f"({found['kept_path'] or 'the kept copy'}), similarity {found['similarity']}")
+    else:
+        yield f"status    kept as {document['id']}"
+    yield f"format    {meta['format']}, read as {meta['encoding']}"
+    if meta.get("url"):
+        yield f"url       {meta['url']}" + (f" (fetched {meta['fetched']})" if meta.get("fetched") else "")
+    yield f"language  {meta['language']} (probability {meta['language_score']})"
+    yield f"repairs   {wording.repairs(meta['repairs'], meta['encoding'])}"
+    yield (f"title     {meta['title']!r} (from {meta.get('title_source') or 'the record'})" if meta["title"]
+           else "title     none found")
+    yield (f"created   {document['created']} (from {meta.get('created_source') or 'the record'})"
+           if document["created"] else "created   no date found")
+    yield f"words     {meta['words']} kept, {wording.count(len(meta['removed']), 'line')} removed:"
+    yield from _removals(meta["removed"], width)
+
+
+def _removals(removed: list[dict], width: int) -> Iterator[str]:
+    """Each removed line: its number in the input (1-based), rule and class, then its whole text."""
+    for entry in removed:
+        yield f"  line {entry['line'] + 1:>4}  {entry['rule']} ({entry['class']})"
+        yield from textwrap.wrap(entry["text"], width, initial_indent=" " * 8, subsequent_indent=" " * 8) or [""]

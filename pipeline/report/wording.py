@@ -1,0 +1,47 @@
+"""Plain words for what the records hold, shared by the report and `explain`: repairs, counts, line numbers."""
+
+from __future__ import annotations
+
+from pipeline.cleaning.repair import REDECODE
+
+# ftfy's step names and ours, as a reader would say them.
+STEPS = {
+    "unescape_html": "HTML entities unescaped",
+    "fix_c1_controls": "C1 control characters replaced",
+    "remove_control_chars": "control characters removed",
+    "remove_terminal_escapes": "terminal escapes removed",
+    "fix_latin_ligatures": "ligatures split",
+    "fix_character_width": "full-width characters narrowed",
+    "fix_line_breaks": "line breaks normalised",
+    "fix_surrogates": "surrogate pairs joined",
+    "decode_inconsistent_utf8": "mixed UTF-8 mojibake repaired",
+    "restore_byte_a0": "no-break spaces restored",
+    "replace_lossy_sequences": "lost characters marked",
+    "normalization": "Unicode normalised (NFC)",
+    REDECODE: "mojibake repaired (UTF-8 read as windows-1252)",
+    "remove_zero_width": "zero-width characters removed",
+}
+
+
+def repair(step: str, encoding: str) -> str:
+    """One entry of `metadata.repairs` in words: "cp1252 bytes decoded", "mojibake repaired (...)"."""
+    if step == "detected":
+        return f"{encoding} bytes decoded (encoding detected)"
+    if step == "declared charset":
+        return f"{encoding} bytes decoded (as the page declares)"
+    action, _, parameter = step.partition(":")
+    if action == "encode" and parameter:
+        return f"mojibake repaired (text had been read as {parameter.removeprefix('sloppy-')})"
+    if action == "decode" and parameter:
+        return f"then decoded as {parameter}"
+    return STEPS.get(step, step)
+
+
+def repairs(steps: list[str], encoding: str) -> str:
+    """All of a document's repairs in words, or "none"."""
+    return "; ".join(repair(step, encoding) for step in steps) or "none"
+
+
+def count(number: int, thing: str, things: str | None = None) -> str:
+    """ "1 line", "2 lines" """
+    return f"{number} {thing if number == 1 else things or thing + 's'}"

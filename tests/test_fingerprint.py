@@ -1,0 +1,57 @@
+"""Stage fingerprints cannot miss a module: every module is in a stage or declared outside them, a new module
+is caught, an edit to any cleaning module changes the cleaning digest, and an import that names no file fails."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import fingerprint
+
+PACKAGE = Path(fingerprint.__file__).parent
+CLEANING = sorted(name for name in fingerprint.all_modules() if name.startswith("cleaning."))
+
+
+def unfingerprinted(source: Path) -> set[str]:
+    """Modules of the tree at `source` that no stage's fingerprint covers and that are not declared outside."""
+    covered = set().union(*(fingerprint.stage_modules(stage, source) for stage in fingerprint.STAGES))
+    return fingerprint.all_modules(source) - covered - set(fingerprint.OUTSIDE_STAGES)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    copy = tmp_path / "pipeline"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_every_module_is_in_a_stage_fingerprint_or_declared_outside_them():
+    assert unfingerprinted(PACKAGE) == set()
+    assert set(fingerprint.OUTSIDE_STAGES) <= fingerprint.all_modules()
+
+
+def test_a_module_no_stage_imports_is_caught(tree):
+    (tree / "cleaning" / "authors.py").write_text('"""Bylines."""\n')
+    assert unfingerprinted(tree) == {"cleaning.authors"}
+    clean = tree / "cleaning" / "clean.py"
+    future = "from __future__ import annotations\n"
+    clean.write_text(clean.read_text().replace(future, future + "\nfrom pipeline.cleaning import authors\n", 1))
+    assert unfingerprinted(tree) == set()
+    assert "cleaning.authors" in fingerprint.stage_modules("clean", tree)
+
+
+@pytest.mark.parametrize("name", CLEANING)
+def test_an_edit_to_any_cleaning_module_changes_the_cleaning_digest(tree, name):
+    before = fingerprint.code_digest("clean", tree)
+    with open(fingerprint.module_path(name, tree), "a") as handle:
+        handle.write("\n# an edit\n")
+    assert fingerprint.code_digest("clean", tree) != before
+
+
+def test_an_import_of_a_module_that_does_not_exist_is_an_error(tree):
+    clean = tree / "cleaning" / "clean.py"
+    clean.write_text(clean.read_text() + "\nfrom pipeline.cleaning.gone import nothing\n")
+    with pytest.raises(fingerprint.UnknownModule, match=r"cleaning\.gone"):
+        fingerprint.code_digest("clean", tree)

@@ -52,7 +52,8 @@ def test_explain_several_seeds_and_records_as_json(tmp_path, capsys):
     found = [json.loads(line) for line in captured.out.splitlines()]
     assert [entry["path"] for entry in found] == ["export.jsonl#1", "002_1cf83cb5bd94eb29.txt", "export.jsonl#4"]
     assert found[0]["status"] == "kept" and found[0]["document"]["metadata"]["title"] == "Leaders meet"
-    assert found[2] == {"path": "export.jsonl#4", "status": "rejected", "reason": found[2]["reason"]}
+    assert found[2] == {"path": "export.jsonl#4", "status": "rejected", "reason": found[2]["reason"],
+                        "code": "invalid-json"}
     assert found[2]["reason"].startswith("invalid JSON")
     assert "nowhere.txt: not an input" in captured.err
     assert main(["explain", "--seeds", str(seeds), "--data", str(data), "export.jsonl#1",

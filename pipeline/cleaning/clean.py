@@ -20,7 +20,7 @@ from pipeline.cleaning.rules import load_markup, load_rules
 from pipeline.cleaning.text import is_prose, reflow, words
 from pipeline.cleaning.urls import host
 from pipeline.config import Config
-from pipeline.documents import Document, Rejection, Removal
+from pipeline.documents import Code, Document, Rejection, Removal, UrlSource
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # A title known from the markup is looked for among this many leading lines of the text.
@@ -58,7 +58,7 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     try:
         decoded = decode(data)
     except NotText as err:
-        return Rejection(path, str(err))
+        return Rejection(path, str(err), err.code)
     if known.kind is not None:
         is_html = known.kind == "html"
     else:
@@ -75,14 +75,15 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
                "removed": [removal.to_dict() for removal in result.removed], "words": count}
     if count < config.min_words:
         return Rejection(path, f"too short after cleaning ({count} words, minimum {config.min_words})",
-                         details=cleaned)
+                         Code.TOO_SHORT, details=cleaned)
     kept = text.split("\n")
     prose = sum(words(line) for line in kept if is_prose(line, config.quality.prose_min_words))
     rows = sum(words(line) for line in kept if "\t" in line)  # table rows: data, judged by the prose around them
     quality = config.quality
     if prose < quality.article_prose_words and (
             prose < quality.min_prose_share * (count - rows) or (rows and prose < quality.prose_min_words)):
-        return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose", details=cleaned)
+        return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose",
+                         Code.NOT_ARTICLE, details=cleaned)
     url = known.url or page.url
     if known.date and (created := dates.find_date(known.date)):
         created_source = "the record's date field"
@@ -113,7 +114,7 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
         meta["declared_language"] = page.language
     if url:
         meta["url"] = url
-        meta["url_source"] = "the record" if known.url else "the page's canonical link"
+        meta["url_source"] = UrlSource.RECORD if known.url else UrlSource.CANONICAL
         if site := host(url):
             meta["host"] = site
     if known.fetched:

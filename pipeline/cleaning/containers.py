@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from pipeline.documents import Code, Refused
+
 logging.getLogger("warcio").setLevel(logging.ERROR)  # its record warnings are ours to report, as rejections
 
 WARC_SUFFIXES = (".warc",)
@@ -29,7 +31,7 @@ TEXT_TYPES = ("text/plain",)
 PAGE_RECORDS = ("response", "resource")
 
 
-class Unreadable(ValueError):
+class Unreadable(Refused):
     """The container as a whole cannot be read (corrupt gzip, not a WARC file, larger than allowed)."""
 
 
@@ -45,6 +47,7 @@ class Record:
     title: str | None = None
     date: str | None = None
     rejected: str | None = None
+    code: Code | None = None  # the rejection's kind, with `rejected`
 
 
 def is_container(name: str) -> bool:
@@ -78,9 +81,9 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             inflated = stream.read(max_bytes + 1)
     except (OSError, EOFError, zlib.error) as err:
-        raise Unreadable(f"corrupt gzip file: {err}") from None
+        raise Unreadable(Code.DAMAGED, f"corrupt gzip file: {err}") from None
     if len(inflated) > max_bytes:
-        raise Unreadable(f"larger than the size limit once decompressed (max_bytes {max_bytes})")
+        raise Unreadable(Code.TOO_LARGE, f"larger than the size limit once decompressed (max_bytes {max_bytes})")
     return inflated
 
 
@@ -88,7 +91,7 @@ def warc_records(data: bytes, max_bytes: int) -> Iterator[Record]:
     """Every record of a WARC file: `response` and `resource` records of HTML or plain text with a 2xx
     status are pages; the rest are rejected with what they are."""
     if data.lstrip()[:5] != b"WARC/":  # warcio would read anything as the older ARC format
-        raise Unreadable("not a readable WARC file: it does not begin with a WARC/1.x record")
+        raise Unreadable(Code.DAMAGED, "not a readable WARC file: it does not begin with a WARC/1.x record")
     found: list[Record] = []
     damage: Exception | None = None
     with contextlib.redirect_stderr(io.StringIO()):  # warcio prints its warnings straight to the terminal
@@ -96,9 +99,9 @@ def warc_records(data: bytes, max_bytes: int) -> Iterator[Record]:
             for number, record in enumerate(ArchiveIterator(io.BytesIO(data)), start=1):
                 found.append(_warc_record(number, record, max_bytes))
         except ArchiveLoadFailed as err:
-            damage = Unreadable(f"not a readable WARC file: {err}")
+            damage = Unreadable(Code.DAMAGED, f"not a readable WARC file: {err}")
         except Exception as err:  # a damaged record: the records read before it stand
-            damage = Unreadable(f"unreadable from here on: {type(err).__name__}: {err}")
+            damage = Unreadable(Code.DAMAGED, f"unreadable from here on: {type(err).__name__}: {err}")
     yield from found
     if damage is not None:
         raise damage
@@ -108,21 +111,24 @@ def _warc_record(number: int, record: object, max_bytes: int) -> Record:
     headers = record.rec_headers
     url, fetched = headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date")
     if record.rec_type not in PAGE_RECORDS:
-        return Record(number, url=url, fetched=fetched, rejected=f"WARC {record.rec_type} record (not a page)")
+        return Record(number, url=url, fetched=fetched, rejected=f"WARC {record.rec_type} record (not a page)",
+                      code=Code.NOT_A_PAGE)
     if record.http_headers is not None:
         status = record.http_headers.get_statuscode()
         if not status.startswith("2"):
-            return Record(number, url=url, fetched=fetched, rejected=f"HTTP status {status} (not a page)")
+            return Record(number, url=url, fetched=fetched, rejected=f"HTTP status {status} (not a page)",
+                          code=Code.HTTP_STATUS)
         content_type = record.http_headers.get_header("Content-Type") or ""
     else:
         content_type = headers.get_header("Content-Type") or ""
     media = content_type.split(";", 1)[0].strip().lower()
     if media not in HTML_TYPES + TEXT_TYPES:
         return Record(number, url=url, fetched=fetched,
-                      rejected=f"content type {media or 'unknown'} (not a page)")
+                      rejected=f"content type {media or 'unknown'} (not a page)", code=Code.CONTENT_TYPE)
     body = record.content_stream().read(max_bytes + 1)
     if len(body) > max_bytes:
-        return Record(number, url=url, fetched=fetched, rejected=f"larger than the size limit (max_bytes {max_bytes})")
+        return Record(number, url=url, fetched=fetched, rejected=f"larger than the size limit (max_bytes {max_bytes})",
+                      code=Code.TOO_LARGE)
     return Record(number, body, kind="html" if media in HTML_TYPES else "text", url=url, fetched=fetched)
 
 
@@ -137,10 +143,10 @@ def jsonl_records(data: bytes) -> Iterator[Record]:
         try:
             item = json.loads(line)
         except ValueError as err:
-            yield Record(number, rejected=f"invalid JSON: {err}")
+            yield Record(number, rejected=f"invalid JSON: {err}", code=Code.INVALID_JSON)
             continue
         if not isinstance(item, dict):
-            yield Record(number, rejected="not a JSON object")
+            yield Record(number, rejected="not a JSON object", code=Code.INVALID_JSON)
             continue
         fields = {key: value if isinstance(value, str) and value.strip() else None
                   for key, value in ((k, item.get(k)) for k in ("url", "title", "date"))}
@@ -149,4 +155,5 @@ def jsonl_records(data: bytes) -> Iterator[Record]:
                 yield Record(number, item[kind].encode("utf-8"), kind=kind, **fields)
                 break
         else:
-            yield Record(number, url=fields["url"], rejected="no 'html' or 'text' field with content")
+            yield Record(number, url=fields["url"], rejected="no 'html' or 'text' field with content",
+                         code=Code.NO_TEXT)

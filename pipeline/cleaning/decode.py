@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+from pipeline.documents import Code, Refused
+
 BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -63,8 +65,8 @@ MAX_CONTROL_SHARE = 0.02
 MIN_CONTROLS = 8
 
 
-class NotText(ValueError):
-    """The bytes are not a text document; the message is the rejection reason."""
+class NotText(Refused):
+    """The bytes are not a text document (empty or binary); the message is the rejection reason."""
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,10 @@ class Decoded:
 def decode(data: bytes) -> Decoded:
     """Decode seed bytes; raise NotText for empty or binary input."""
     if not data.strip():
-        raise NotText("empty or whitespace-only file")
+        raise NotText(Code.EMPTY, "empty or whitespace-only file")
     for magic, kind in MAGIC:
         if data.startswith(magic):
-            raise NotText(f"binary file ({kind})")
+            raise NotText(Code.BINARY, f"binary file ({kind})")
     for bom, encoding in BOMS:
         if data.startswith(bom):  # the mark names the encoding: bytes that break it are replaced, and counted
             try:
@@ -97,7 +99,7 @@ def decode(data: bytes) -> Decoded:
                 return _checked(Decoded(data.decode(encoding), encoding, ("UTF-16 without byte-order mark",)))
             except UnicodeDecodeError:
                 pass
-        raise NotText("binary file (NUL bytes)")
+        raise NotText(Code.BINARY, "binary file (NUL bytes)")
     try:
         return _checked(_decode_keep_truncated(data, "utf-8"))
     except UnicodeDecodeError:
@@ -110,7 +112,7 @@ def decode(data: bytes) -> Decoded:
             pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        raise NotText("binary file (no character encoding fits)")
+        raise NotText(Code.BINARY, "binary file (no character encoding fits)")
     encoding = codecs.lookup(best.encoding).name
     if encoding in LATIN_FAMILY:
         encoding = best_latin(data)
@@ -188,5 +190,5 @@ def _checked(decoded: Decoded) -> Decoded:
     sample = decoded.text[:100_000]
     controls = len(CONTROLS.findall(sample))
     if controls > max(MIN_CONTROLS, MAX_CONTROL_SHARE * len(sample)):
-        raise NotText("binary file (control characters)")
+        raise NotText(Code.BINARY, "binary file (control characters)")
     return decoded

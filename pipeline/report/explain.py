@@ -31,11 +31,14 @@ def decision(data: Path, path: str) -> dict:
     if record is None:
         raise LookupError(f"{path}: not an input of the current run ({run})")
     if "rejected" in record:
-        found = {"path": path, "status": "rejected", "reason": record["rejected"]}
+        found = {"path": path, "status": "rejected", "reason": record["rejected"], "code": record["code"]}
         return {**found, "cleaned": record["details"]} if record.get("details") else found
     duplicate = next((d for d in read_jsonl(data / "duplicates.jsonl") if d["path"] == path), None)
     final = next((d for d in read_jsonl(data / "corpus.jsonl") if d["metadata"]["path"] == path), None)
     if duplicate is None:
+        if final is not None:  # the corpus line counts its removals; removed.jsonl has them whole
+            audit = next((d for d in read_jsonl(data / "removed.jsonl") if d["path"] == path), {"removed": []})
+            final["metadata"]["removed"] = audit["removed"]
         return {"path": path, "status": "kept", "document": final or record["document"]}
     kept = next((d for d in read_jsonl(data / "corpus.jsonl") if d["id"] == duplicate["duplicate_of"]), None)
     return {"path": path, "status": "dropped", "kind": duplicate["kind"], "duplicate_of": duplicate["duplicate_of"],
@@ -48,7 +51,7 @@ def describe(found: dict, width: int = 100) -> Iterator[str]:
     whole (wrapped to `width`)."""
     yield f"seed      {found['path']}"
     if found["status"] == "rejected":
-        yield f"status    rejected: {found['reason']}"
+        yield f"status    rejected ({found['code']}): {found['reason']}"
         if "cleaned" not in found:
             return
         meta = found["cleaned"]

@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from pipeline.cleaning.rules import descriptions
 from pipeline.report import wording
@@ -81,10 +81,26 @@ show();
 """
 
 
-def document_pages(folder: Path, documents: list[dict], prefix: str) -> list[list]:
+class IndexEntry(NamedTuple):
+    """One input in the report's search index (a JSON list in the page, for size): where to find it and
+    what became of it."""
+
+    path: str
+    page: str | None  # the report page that shows it
+    rules: list[str]  # rules that removed lines from it
+    title: str | None
+    state: str  # kept, rejected, or dropped (KIND duplicate)
+
+
+def read_index(path: Path) -> Iterator[tuple[IndexEntry, list]]:
+    """A part's index file: each entry with its place in the outputs (written after the entry's fields)."""
+    return ((IndexEntry(*row[:-1]), row[-1]) for row in read_jsonl(path))
+
+
+def document_pages(folder: Path, documents: list[dict], prefix: str) -> list[IndexEntry]:
     """Write the pages (`prefix`-NNN.html) of a sample of a shard's documents into `folder`: the PAGED kept
     ones and PAGED_REJECTED rejected-after-cleaning ones whose paths hash lowest. Returns one search index
-    entry per document, in order: [path, its page or None, rules that removed lines, title, status]."""
+    entry per document, in order."""
     folder.mkdir(parents=True, exist_ok=True)
     rejected = [doc for doc in documents if doc.get("rejected")]
     chosen = {doc["metadata"]["path"] for doc in _lowest([doc for doc in documents if not doc.get("rejected")], PAGED)}
@@ -95,9 +111,9 @@ def document_pages(folder: Path, documents: list[dict], prefix: str) -> list[lis
         _page(folder / name, f"Documents, shard {prefix.rsplit('-', 1)[-1]}, {numbered}",
               "".join(_document(doc) for doc in chunk), links=links)
         page_of.update((doc["metadata"]["path"], name) for doc in chunk)
-    return [[doc["metadata"]["path"], page_of.get(doc["metadata"]["path"]),
-             sorted({r["rule"] for r in doc["metadata"]["removed"]}), doc["metadata"].get("title"),
-             "rejected" if doc.get("rejected") else "kept"] for doc in documents]
+    return [IndexEntry(doc["metadata"]["path"], page_of.get(doc["metadata"]["path"]),
+                       sorted({r["rule"] for r in doc["metadata"]["removed"]}), doc["metadata"].get("title"),
+                       "rejected" if doc.get("rejected") else "kept") for doc in documents]
 
 
 def _lowest(documents: list[dict], count: int) -> list[dict]:
@@ -192,14 +208,14 @@ def build(target: Path, stems: list[Path], duplicates: Path, rejected: Iterable[
     for stem in stems:
         for page in sorted(stem.with_suffix(".pages").glob("*.html")):
             _link_or_copy(page, staged / "report" / page.name)
-    index = heapq.merge(*(read_jsonl(stem.with_suffix(".index.jsonl")) for stem in stems), key=lambda e: e[-1])
+    index = heapq.merge(*(read_index(stem.with_suffix(".index.jsonl")) for stem in stems), key=lambda e: e[1])
     involved = ClusterDocuments([stem.with_suffix(".cluster.jsonl") for stem in stems])
     earlier = max((p for p in cache.parent.glob("*.clusters.jsonl") if p != cache),
                   key=lambda p: p.stat().st_mtime, default=None)
     with atomic_write(cache) as out:
         sections = Sections(earlier, out)
         try:
-            write_report(staged, (entry[:5] for entry in index), list(read_jsonl(duplicates)), rejected, stats,
+            write_report(staged, (entry for entry, _ in index), list(read_jsonl(duplicates)), rejected, stats,
                          involved, sections, run)
         finally:
             sections.close()
@@ -219,8 +235,8 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def write_report(folder: Path, index: Iterable[list], duplicates: list[dict], rejected: Iterable[dict], stats: dict,
-                 involved: ClusterDocuments, sections: Sections, run: dict) -> None:
+def write_report(folder: Path, index: Iterable[IndexEntry], duplicates: list[dict], rejected: Iterable[dict],
+                 stats: dict, involved: ClusterDocuments, sections: Sections, run: dict) -> None:
     """Write report.html and the cluster and rejection pages of report/ into `folder` (the document pages
     are there already, written shard by shard). `involved` gives the documents of each cluster: the
     dropped copies and the kept document they were folded into. `index`: the parts' entries (kept and
@@ -245,12 +261,12 @@ def write_report(folder: Path, index: Iterable[list], duplicates: list[dict], re
         cleaned_then_rejected = set()  # also in rejected.jsonl: listed once
         for entry in index:
             entries.add(entry)
-            if entry[4] == "rejected":
-                cleaned_then_rejected.add(entry[0])
+            if entry.state == "rejected":
+                cleaned_then_rejected.add(entry.path)
         for duplicate in duplicates:
             copy = involved.copy(duplicate["path"])
-            entries.add([duplicate["path"], page_of.get(duplicate["path"]), [],
-                         copy and copy["metadata"].get("title"), f"dropped ({duplicate['kind']} duplicate)"])
+            entries.add(IndexEntry(duplicate["path"], page_of.get(duplicate["path"]), [],
+                                   copy and copy["metadata"].get("title"), f"dropped ({duplicate['kind']} duplicate)"))
         rejected_pages = _rejected_pages(pages, rejected, entries, cleaned_then_rejected)
         _index(folder / "report.html", stats, entries, len(clusters), cluster_pages, rejected_pages, run)
 
@@ -263,11 +279,11 @@ class SearchIndex:
     def __init__(self, file: IO[str]) -> None:
         self.file, self.count, self.states = file, 0, set()
 
-    def add(self, entry: list) -> None:
+    def add(self, entry: IndexEntry) -> None:
         text = json.dumps(entry, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
         self.file.write(("[" if not self.count else ", ") + text.replace("&", "\\u0026"))
         self.count += 1
-        self.states.add(entry[4])
+        self.states.add(entry.state)
 
     def chunks(self) -> Iterator[str]:
         """The JSON text, in pieces."""
@@ -287,7 +303,7 @@ def _rejected_pages(pages: Path, rejected: Iterable[dict], entries: SearchIndex,
               f"<table><tr><th>path</th><th>reason</th></tr>{rows}</table>", links=links)
         for r in chunk:
             if r["path"] not in listed:
-                entries.add([r["path"], name, [], None, "rejected"])
+                entries.add(IndexEntry(r["path"], name, [], None, "rejected"))
     return rejected_pages
 
 

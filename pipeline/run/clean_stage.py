@@ -21,7 +21,7 @@ from pipeline.cleaning.clean import clean
 from pipeline.cleaning.urls import same_page
 from pipeline.config import Config
 from pipeline.dedup import minhash, repeated_lines
-from pipeline.documents import INTERNAL_ERROR, Cleaned, Document, Rejection
+from pipeline.documents import Cleaned, Code, Document, Refused, Rejection, UrlSource
 from pipeline.run import time_budget
 from pipeline.store.files import (
     CorruptFile,
@@ -45,10 +45,10 @@ def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
         data = handle.read(max_bytes + 1)
         info = os.fstat(handle.fileno())
     if len(data) > max_bytes:
-        raise ValueError(f"larger than the size limit (max_bytes {max_bytes})")
+        raise Refused(Code.TOO_LARGE, f"larger than the size limit (max_bytes {max_bytes})")
     if ((info.st_size, info.st_mtime_ns) != (seed.size, seed.mtime_ns)
             or seed.sha256 not in (None, hashlib.sha256(data).hexdigest())):
-        raise ValueError("changed while the run was going on; the next run will take it")
+        raise Refused(Code.UNREADABLE, "changed while the run was going on; the next run will take it")
     return data
 
 
@@ -56,7 +56,7 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cl
     """A seed file's shard lines: one per document it holds (a plain page holds one, a WARC or JSON Lines
     file one per record, `FILE#N`), each cleaned or rejected with the reason. Never raises for bad input."""
     if seed.rejected:
-        return [Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, seed.rejected))]
+        return [Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, seed.rejected, seed.code))]
     try:
         data = read()
     except (OSError, ValueError) as err:
@@ -69,16 +69,18 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cl
             record = next(found, None)
         except Exception as err:  # a container's own damage: what was read before it stays
             reason = str(err) if isinstance(err, containers.Unreadable) else f"unreadable: {type(err).__name__}: {err}"
+            code = err.code if isinstance(err, containers.Unreadable) else Code.DAMAGED
             if container and lines:  # the record that could not be read, after those that could
                 path = f"{seed.path}#{len(lines) + 1}"
-                lines.append(Cleaned(path, seed.sha256, rejection=Rejection(path, reason), seed=container))
+                lines.append(Cleaned(path, seed.sha256, rejection=Rejection(path, reason, code), seed=container))
             else:  # nothing could be read: the file itself is the rejected input
-                lines.append(Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, reason)))
+                lines.append(Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, reason, code)))
             break
         if record is None:
             break
         path = seed.path if record.number is None else f"{seed.path}#{record.number}"
-        outcome = Rejection(path, record.rejected) if record.rejected else _clean_record(path, record, config)
+        outcome = Rejection(path, record.rejected, record.code) if record.rejected \
+            else _clean_record(path, record, config)
         if isinstance(outcome, Rejection):
             lines.append(Cleaned(path, seed.sha256, rejection=outcome, seed=container))
         else:
@@ -89,7 +91,8 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cl
 def unread(seed: Seed, err: OSError | ValueError) -> Cleaned:
     """A seed that could not be read as planned: rejected for now, read again by the next run."""
     reason = f"unreadable: {err.strerror or err}" if isinstance(err, OSError) else str(err)
-    return Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, reason, transient=True))
+    code = err.code if isinstance(err, Refused) else Code.UNREADABLE
+    return Cleaned(seed.path, seed.sha256, rejection=Rejection(seed.path, reason, code, transient=True))
 
 
 def _clean_record(path: str, record: containers.Record, config: Config) -> Document | Rejection:
@@ -98,9 +101,10 @@ def _clean_record(path: str, record: containers.Record, config: Config) -> Docum
         with time_budget.within(config.time_budget):
             return clean(path, record.data, config, record)
     except time_budget.TimeBudgetExceeded as err:
-        return Rejection(path, f"cleaning {err} (the time budget per document, setting time_budget)")
+        return Rejection(path, f"cleaning {err} (the time budget per document, setting time_budget)",
+                         Code.TIME_BUDGET)
     except Exception as err:  # the reason says which
-        return Rejection(path, f"{INTERNAL_ERROR}: {type(err).__name__}: {err}")
+        return Rejection(path, f"internal error while cleaning: {type(err).__name__}: {err}", Code.INTERNAL_ERROR)
 
 
 def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None, config: Config,
@@ -155,7 +159,7 @@ def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None,
 def _fetched_url(document: Document) -> bool:
     """The document has the URL it was fetched from (a WARC record's, an export's), which finds the same page
     fetched twice; a page's own canonical link does not count (sites put their home page in every one)."""
-    return document.metadata.get("url_source") == "the record"
+    return document.metadata.get("url_source") == UrlSource.RECORD
 
 
 def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[str, Path],

@@ -116,6 +116,7 @@ def corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) ->
             ran = _count_tasks() if args.scheduler else []
             for _ in range(ATTEMPTS):  # a task that finds a corrupt work file deletes it: build once more
                 layout.failed.unlink(missing_ok=True)
+                layout.failures.unlink(missing_ok=True)
                 run_id, run, found = prepare(seeds, layout, config, selection(args.include, args.exclude))
                 run = {**run, "started": wall_started}  # for the report only: not part of any output's name
                 if any(not layout.shard(shard, run["config"], digest)["docs.jsonl"].exists()
@@ -185,15 +186,27 @@ def _verify_outputs(layout: Layout, run_id: str) -> None:
                 forget(layout, err.path)
 
 
+def _failures(layout: Layout) -> list[dict]:
+    """This attempt's failure notes (see PipelineTask.on_failure), first first; a torn last line is left out."""
+    if not layout.failures.exists():
+        return []
+    notes = []
+    for line in layout.failures.read_text(encoding="utf-8").splitlines():
+        with contextlib.suppress(ValueError):
+            notes.append(json.loads(line))
+    return notes
+
+
 def _found_corrupt(layout: Layout) -> bool:
     """Whether a task of this attempt found a corrupt work file (and deleted it, for the next attempt to
     make again); a task running beside it may have failed after it, on a file it deleted."""
-    return layout.failed.exists() and "CorruptFile:" in layout.failed.read_text()
+    return any(note.get("corrupt") for note in _failures(layout))
 
 
 def _reason(layout: Layout) -> str:
-    """The first line of the failed task's note, or ''."""
-    return layout.failed.read_text().split("\n", 1)[0] if layout.failed.exists() else ""
+    """The first failed task's reason, or ''."""
+    notes = _failures(layout)
+    return f"{notes[0]['task']}: {notes[0]['reason']}" if notes else ""
 
 
 def _transient(layout: Layout, run: dict) -> set[str]:

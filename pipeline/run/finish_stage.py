@@ -16,7 +16,7 @@ import numpy as np
 
 from pipeline.config import Config
 from pipeline.dedup import repeated_lines
-from pipeline.documents import INTERNAL_ERROR, Cleaned
+from pipeline.documents import Cleaned, Code
 from pipeline.report import pages
 from pipeline.run.dedup_stage import Shard, shard_line_keys
 from pipeline.store.files import atomic_write, dumps, load_array, read_json, read_jsonl, write_json, write_jsonl
@@ -65,6 +65,7 @@ def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, 
     row = -1  # the document's row in the shard's lines.npy
     with atomic_write(stem.with_suffix(".corpus.jsonl"), checksum=True) as corpus, \
             atomic_write(stem.with_suffix(".rejected.jsonl"), checksum=True) as rejected, \
+            atomic_write(stem.with_suffix(".removed.jsonl"), checksum=True) as audit, \
             atomic_write(stem.with_suffix(".cluster.jsonl"), checksum=True) as cluster:
         for line in read_jsonl(docs):
             record = Cleaned.from_dict(line)
@@ -72,9 +73,9 @@ def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, 
             if record.rejection is not None:
                 counts["rejected"] += 1
                 _site(sites, record.path, None).update(("read", "rejected"))
-                counts["internal_errors"] += record.rejection.reason.startswith(INTERNAL_ERROR)
+                counts["internal_errors"] += record.rejection.code == Code.INTERNAL_ERROR
                 rejected.write(dumps({"path": record.path, "reason": record.rejection.reason,
-                                      ORDER: record.order()}) + "\n")
+                                      "code": record.rejection.code, ORDER: record.order()}) + "\n")
                 if details := record.rejection.details:  # rejected after cleaning: the report shows why
                     _read_as(counts, tallies, details)
                     shown.append(({"id": None, "text": details["text"], "created": None, "rejected":
@@ -101,7 +102,10 @@ def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, 
             tallies["rule_classes"].update({f"{r['rule']}\t{r['class']}" for r in meta["removed"]})
             site["kept"] += 1
             site.update(f"rule:{r['rule']}" for r in meta["removed"])
-            corpus.write(dumps(document.to_dict()) + "\n")
+            line, removals = document.corpus_lines()
+            corpus.write(dumps(line) + "\n")
+            if removals:
+                audit.write(dumps(removals) + "\n")
             shown.append((document.to_dict(), record.order()))
             if document.id in heads:
                 cluster.write(f"{dumps([record.path, document.id])}\t{dumps(document.to_dict())}\n")

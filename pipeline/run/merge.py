@@ -21,21 +21,32 @@ from pipeline.store.manifest import content_id
 
 
 def merge_parts(stems: list[Path], duplicates: Path, fingerprint: str, config: Config, out: dict[str, Path]) -> None:
-    """corpus.jsonl, duplicates.jsonl, rejected.jsonl and stats.json of a run from its shards' parts."""
-    for stem in stems:
-        verify(stem.with_suffix(".corpus.jsonl"))
-    with atomic_write(out["corpus.jsonl"], "wb", checksum=True) as corpus, contextlib.ExitStack() as parts:
-        # Lines are copied as they are (bytes: nothing to decode), in path order; one open file per part.
-        lines = [zip([entry[-1] for entry in read_jsonl(stem.with_suffix(".index.jsonl")) if entry[4] == "kept"],
-                     parts.enter_context(open(stem.with_suffix(".corpus.jsonl"), "rb")), strict=True)
-                 for stem in stems]
-        corpus.writelines(line for _, line in heapq.merge(*lines, key=operator.itemgetter(0)))
+    """corpus.jsonl, removed.jsonl, duplicates.jsonl, rejected.jsonl and stats.json of a run from its
+    shards' parts."""
+    kept = [[(order, bool(entry.rules)) for entry, order in pages.read_index(stem.with_suffix(".index.jsonl"))
+             if entry.state == "kept"] for stem in stems]
+    _merge_lines(out["corpus.jsonl"], [stem.with_suffix(".corpus.jsonl") for stem in stems],
+                 [[order for order, _ in part] for part in kept])
+    # a kept document has a removed.jsonl line when some rule removed a line from it
+    _merge_lines(out["removed.jsonl"], [stem.with_suffix(".removed.jsonl") for stem in stems],
+                 [[order for order, removed in part if removed] for part in kept])
     write_jsonl(out["rejected.jsonl"], merged_rejected(stems))
     verify(duplicates)
     with open(duplicates, "rb") as source, atomic_write(out["duplicates.jsonl"], "wb", checksum=True) as copy:
         shutil.copyfileobj(source, copy)
     with atomic_write(out["stats.json"], checksum=True) as handle:  # last: marks the run's corpus done
         handle.write(json.dumps(run_stats(stems, fingerprint, config), indent=2, ensure_ascii=False) + "\n")
+
+
+def _merge_lines(target: Path, files: list[Path], orders: list[list]) -> None:
+    """The parts' lines merged into `target` in path order, each part's lines having the places `orders`
+    gives; copied as they are (bytes: nothing to decode), one open file per part."""
+    for path in files:
+        verify(path)
+    with atomic_write(target, "wb", checksum=True) as merged, contextlib.ExitStack() as parts:
+        lines = [zip(order, parts.enter_context(open(path, "rb")), strict=True)
+                 for path, order in zip(files, orders, strict=True)]
+        merged.writelines(line for _, line in heapq.merge(*lines, key=operator.itemgetter(0)))
 
 
 def build_report(target: Path, stems: list[Path], duplicates: Path, fingerprint: str, config: Config, cache: Path,
@@ -49,7 +60,7 @@ def build_report(target: Path, stems: list[Path], duplicates: Path, fingerprint:
 def merged_rejected(stems: list[Path]) -> Iterator[dict]:
     """The run's rejected.jsonl records, from its parts, in path order."""
     merged = heapq.merge(*(read_jsonl(stem.with_suffix(".rejected.jsonl")) for stem in stems), key=lambda r: r[ORDER])
-    return ({"path": r["path"], "reason": r["reason"]} for r in merged)
+    return ({"path": r["path"], "reason": r["reason"], "code": r["code"]} for r in merged)
 
 
 def run_stats(stems: list[Path], fingerprint: str, config: Config) -> dict:

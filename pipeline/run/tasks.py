@@ -40,14 +40,20 @@ class PipelineTask(luigi.Task):
         return Config.from_dict(json.loads(self.layout.config(fingerprint).read_text()))
 
     def on_failure(self, exception: BaseException) -> str:
-        """Add the reason (a line) and the traceback to work/failed.txt for the command to show: tasks side by
-        side may fail together, the first note is the run's reason."""
+        """Note the failure for the command: its task, reason and whether it found a corrupt work file in
+        work/failures.jsonl (a line each), with the traceback for people in work/failed.txt. Tasks side by
+        side may fail together: the first note is the run's reason."""
         trace = super().on_failure(exception)
-        if isinstance(exception, CorruptFile):  # treated as missing: the command builds again, once
+        corrupt = isinstance(exception, CorruptFile)
+        if corrupt:  # treated as missing: the command builds again, once
             forget(self.layout, exception.path)
-        note = f"{self.task_family}: {failure(exception, self.layout.data)}\n\n{trace}\n\n"
-        with contextlib.suppress(OSError), open(self.layout.failed, "a", encoding="utf-8") as handle:
-            handle.write(note)  # appended at once: the notes of tasks failing together stay whole
+        reason = failure(exception, self.layout.data)
+        note = {"task": self.task_family, "reason": reason, "corrupt": corrupt}
+        with contextlib.suppress(OSError):  # each appended at once: notes of tasks failing together stay whole
+            with open(self.layout.failures, "a", encoding="utf-8") as handle:
+                handle.write(dumps(note) + "\n")
+            with open(self.layout.failed, "a", encoding="utf-8") as handle:
+                handle.write(f"{self.task_family}: {reason}\n\n{trace}\n\n")
         return trace
 
 

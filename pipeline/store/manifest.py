@@ -19,6 +19,7 @@ from pathlib import Path
 
 import xxhash
 
+from pipeline.documents import Code
 from pipeline.store.files import CorruptFile, load_jsonl, write_jsonl
 
 SPREAD = 4  # new shards come in multiples of this many (see `plan`)
@@ -34,6 +35,7 @@ class Seed:
     mtime_ns: int = 0
     sha256: str | None = None
     rejected: str | None = None
+    code: Code | None = None  # the rejection's kind, with `rejected`
     fs: str | None = None  # hex of the raw file-system name, only when it is not valid UTF-8
     shard: int | None = None
     retry: int | None = None  # times it was read again after a transient failure (see `write_manifest`)
@@ -54,8 +56,11 @@ def display(relative: str) -> tuple[str, str | None]:
     return shown, (raw.hex() if shown != relative else None)
 
 
-def discover(root: Path) -> Iterator[tuple[str, os.stat_result | None, str | None]]:
-    """Every entry under root: (relative path, stat of a regular file, or a rejection reason).
+Found = tuple[str, os.stat_result | None, tuple[Code, str] | None]
+
+
+def discover(root: Path) -> Iterator[Found]:
+    """Every entry under root: (relative path, stat of a regular file, or a rejection's code and reason).
 
     Iterative (a thousand nested folders must not exhaust the stack); symbolic links are reported, never
     followed, so a link cannot lead outside SEEDS or into a loop; an entry or folder that cannot be read
@@ -68,24 +73,24 @@ def discover(root: Path) -> Iterator[tuple[str, os.stat_result | None, str | Non
             with os.scandir(os.path.join(root, prefix) if prefix else root) as listing:
                 entries = sorted((entry.name, entry) for entry in listing)
         except OSError as err:
-            yield prefix.rstrip(os.sep), None, f"unreadable folder: {err.strerror}"
+            yield prefix.rstrip(os.sep), None, (Code.UNREADABLE, f"unreadable folder: {err.strerror}")
             continue
         below = []
         for name, entry in entries:
             relative = prefix + name
             try:
                 if entry.is_symlink():
-                    yield relative, None, "symbolic link (not followed)"
+                    yield relative, None, (Code.SYMLINK, "symbolic link (not followed)")
                 elif entry.is_dir(follow_symlinks=False):
                     below.append(relative + os.sep)
                 elif entry.is_file(follow_symlinks=False):
                     yield relative, entry.stat(follow_symlinks=False), None
                 else:
-                    yield relative, None, "not a regular file"
+                    yield relative, None, (Code.NOT_A_FILE, "not a regular file")
             except FileNotFoundError:  # deleted while we walked
                 continue
             except OSError as err:
-                yield relative, None, f"unreadable: {err.strerror}"
+                yield relative, None, (Code.UNREADABLE, f"unreadable: {err.strerror}")
         folders.extend(reversed(below))
 
 
@@ -111,20 +116,21 @@ def scan(root: Path, earlier: list[dict], max_bytes: int, select: Callable[[str]
             continue
         shard, retry = shards.get(path), retries.get(path)
         if info is None:
-            seeds.append(Seed(path, rejected=reason, fs=fs, shard=shard, retry=retry))
+            code, why = reason
+            seeds.append(Seed(path, rejected=why, code=code, fs=fs, shard=shard, retry=retry))
             continue
         size, mtime = info.st_size, info.st_mtime_ns
         if size > max_bytes:  # each Seed is made once, whole (dataclass copies cost 0.2 s per 20,000 files)
             seeds.append(Seed(path, size, mtime, rejected=f"larger than the size limit ({size} > max_bytes "
-                              f"{max_bytes})", fs=fs, shard=shard, retry=retry))
+                              f"{max_bytes})", code=Code.TOO_LARGE, fs=fs, shard=shard, retry=retry))
         else:
             seeds.append(Seed(path, size, mtime, known.get((path, size, mtime)), fs=fs, shard=shard, retry=retry))
     seeds.sort(key=lambda s: s.path)
     return seeds
 
 
-def _named(found: Iterator[tuple[str, os.stat_result | None, str | None]]) \
-        -> list[tuple[tuple[str, str | None], os.stat_result | None, str | None]]:
+def _named(found: Iterator[Found]) \
+        -> list[tuple[tuple[str, str | None], os.stat_result | None, tuple[Code, str] | None]]:
     """Each entry with its shown path and raw name (see `display`), every shown path distinct: a name that
     is not UTF-8 and reads like another seed's name (a raw 0xFF byte beside a literal `\\xff`) is told
     apart by its raw bytes in hex."""

@@ -1,6 +1,7 @@
 """Every path and name under DATA, in one place: the CLI, the tasks, `explain` and storage all ask here.
 
     DATA/corpus.jsonl … report.html   links into current/ (the published run)
+    DATA/work/failed.txt, failures.jsonl   why a task failed: for people (tracebacks), for the command
     DATA/current                      -> work/out/RUN
     DATA/work/manifest.jsonl          every seed's hash and shard, for the next run
     DATA/work/config/FP.json          the settings a fingerprint stands for
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")  # stats.json last: marks done
+OUTPUTS = ("corpus.jsonl", "removed.jsonl", "duplicates.jsonl", "rejected.jsonl", "stats.json")  # stats.json last
 PUBLISHED = (*OUTPUTS, "report.html", "report")  # what DATA/ links into the current run
 SHARD_FILES = ("sigs.npy", "shingles.npy", "lines.npy", "keys.jsonl", "seeds.json", "docs.jsonl")  # docs last: done
 FOLDERS = ("shards", "inputs", "parts", "dedup", "finish", "runs")  # what pruning sweeps of other runs
@@ -45,6 +46,10 @@ class Layout:
     @property
     def failed(self) -> Path:
         return self.work / "failed.txt"
+
+    @property
+    def failures(self) -> Path:
+        return self.work / "failures.jsonl"
 
     def config(self, fingerprint: str) -> Path:
         return self.work / "config" / f"{fingerprint}.json"

@@ -106,6 +106,9 @@ def test_every_record_of_every_container_is_accounted_for_once(crawl, tmp_path):
     assert rejected["crawl.warc.gz#5"] == "content type image/png (not a page)"
     assert rejected["export.jsonl#3"] == "no 'html' or 'text' field with content"
     assert rejected["export.jsonl#4"].startswith("invalid JSON")
+    codes = {r["path"]: r["code"] for r in read(data, "rejected.jsonl")}
+    assert codes == {"crawl.warc.gz#1": "not-a-page", "crawl.warc.gz#2": "not-a-page", "crawl.warc.gz#4": "http-status",
+                     "crawl.warc.gz#5": "content-type", "export.jsonl#3": "no-text", "export.jsonl#4": "invalid-json"}
     # the same page fetched twice under one URL: an exact duplicate, the longer copy kept
     assert dropped["crawl.warc.gz#3"]["kind"] == "exact-url"
     assert dropped["crawl.warc.gz#3"]["duplicate_of"] == kept["crawl.warc.gz#7"]["id"]
@@ -170,6 +173,7 @@ def test_containers_that_cannot_be_read_at_all_are_rejected_whole(tmp_path):
     _, _, rejected = outputs(data)
     assert rejected["broken.warc.gz"].startswith("corrupt gzip file")
     assert rejected["notes.warc"].startswith("not a readable WARC file")
+    assert {r["code"] for r in read(data, "rejected.jsonl")} == {"damaged"}
     assert len(read(data, "corpus.jsonl")) == 5
 
 

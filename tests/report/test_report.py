@@ -17,11 +17,12 @@ import pandas
 import pytest
 
 from pipeline.__main__ import main
-from pipeline.report.pages import SearchIndex
+from pipeline.report.pages import IndexEntry, SearchIndex
 from pipeline.run.progress import Progress
 from tests.conftest import ROOT, SEEDS
 
 SCHEMA = json.loads((ROOT / "pipeline" / "corpus.schema.json").read_text())
+REMOVED_SCHEMA = json.loads((ROOT / "pipeline" / "removed.schema.json").read_text())
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -49,6 +50,25 @@ def test_every_record_matches_the_json_schema(run_dir):
     _, data = run_dir
     for record in records(data):
         jsonschema.validate(record, SCHEMA)
+    for line in (data / "removed.jsonl").read_text().splitlines():
+        jsonschema.validate(json.loads(line), REMOVED_SCHEMA)
+
+
+def test_removals_live_in_removed_jsonl_and_corpus_lines_count_them(run_dir):
+    _, data = run_dir
+    audit = {entry["id"]: entry for entry in map(json.loads, (data / "removed.jsonl").read_text().splitlines())}
+    assert audit and len(audit) <= len(records(data))
+    for record in records(data):
+        meta = record["metadata"]
+        assert "removed" not in meta
+        removed = audit.get(record["id"], {"removed": []})["removed"]
+        assert meta["removed_lines"] == len(removed)
+        assert sum(meta["removed_by_class"].values()) == len(removed)
+        assert set(meta["removed_by_class"]) == {entry["class"] for entry in removed}
+        if removed:
+            assert audit[record["id"]]["path"] == meta["path"]
+    corpus_ids = [record["id"] for record in records(data)]
+    assert [i for i in corpus_ids if i in audit] == list(audit)  # same order as the corpus
 
 
 def test_corpus_loads_with_pandas(run_dir):
@@ -69,15 +89,16 @@ def test_report_shows_summary_every_removal_clusters_and_rejections(run_dir):
     assert f"Rejected inputs ({stats['rejected']})" in index
     assert "Screen-reader and accessibility instructions." in index  # the rule table says what a rule does
     pages = "".join(p.read_text() for p in sorted((data / "report").glob("docs-*.html")))
+    removed = {entry["path"]: entry["removed"] for entry in map(json.loads, (data / "removed.jsonl").open())}
     for record in records(data):
         assert f'id="{record["metadata"]["path"]}"' in pages
-        for removal in record["metadata"]["removed"]:
+        for removal in removed.get(record["metadata"]["path"], []):
             assert f"<span class=\"ln\">line {removal['line'] + 1}</span><del>{html.escape(removal['text'])}" in pages
     struck = re.findall(r'<p class="removed"><span class="ln">line \d+</span><del>', pages)
     rejected_after_cleaning = re.search(r'<section class="doc" id="menu.txt">.*?</section>', pages, re.S).group(0)
     assert "Rejected: too short after cleaning" in rejected_after_cleaning
     assert "<del>Contact us</del>" in rejected_after_cleaning
-    assert len(struck) == sum(len(r["metadata"]["removed"]) for r in records(data)) + rejected_after_cleaning.count(
+    assert len(struck) == sum(map(len, removed.values())) + rejected_after_cleaning.count(
         '<p class="removed">')
     folded = re.search(r'<section class="doc" id="sections.txt">.*?</section>', pages, re.S).group(0)
     assert "<details class=\"removed\"><summary>lines 1–5: 5 lines removed" in folded
@@ -111,7 +132,7 @@ def test_explain_works_on_each_seed(run_dir, capsys):
     assert "24 lines removed" in out and "None" not in out
     main(["explain", "menu.txt", "--data", str(data)])
     out = capsys.readouterr().out
-    assert "rejected: too short after cleaning" in out and "line    5  legal-links (legal)" in out
+    assert "rejected (too-short): too short after cleaning" in out and "line    5  legal-links (legal)" in out
     assert "        Contact us" in out
 
 
@@ -188,12 +209,12 @@ def test_cluster_sections_are_reused_from_the_previous_run(tmp_path, monkeypatch
 
 
 def test_the_search_index_is_written_as_it_comes_and_reads_as_one_json_list(tmp_path):
-    entries = [["a</script><!--.txt", None, ["menu"], "Q&A <b>", "kept"], ["b.txt", "rejected-0001.html", [], None,
-                                                                          "rejected"]]
+    entries = [IndexEntry("a</script><!--.txt", None, ["menu"], "Q&A <b>", "kept"),
+               IndexEntry("b.txt", "rejected-0001.html", [], None, "rejected")]
     written = SearchIndex(io.StringIO())
     for entry in entries:
         written.add(entry)
     text = "".join(written.chunks())
     assert "<" not in text and ">" not in text and "&" not in text  # nothing can close the <script> element
-    assert json.loads(text) == entries and written.states == {"kept", "rejected"}
+    assert json.loads(text) == [list(entry) for entry in entries] and written.states == {"kept", "rejected"}
     assert "".join(SearchIndex(io.StringIO()).chunks()) == "[]"

@@ -231,7 +231,7 @@ def test_deep_and_long_folders_become_rejections(tmp_path):
     finally:  # rm walks any depth; pytest's own clean-up (shutil.rmtree) would recurse past Python's limit
         subprocess.run(["rm", "-rf", str(root)], check=True)
     assert found["d/" * 1200 + "story.txt"] is None  # no RecursionError: read like any other seed
-    assert any("too long" in (reason or "") for reason in found.values())
+    assert any(reason and reason[0] == "unreadable" and "too long" in reason[1] for reason in found.values())
 
 
 def test_a_folder_without_search_permission_becomes_rejections(tmp_path):
@@ -252,7 +252,7 @@ def test_a_folder_without_search_permission_becomes_rejections(tmp_path):
         os.chmod(base / "locked", 0o755)
     found = dict(json.loads(done.stdout))
     assert found["open.txt"] is None
-    assert found["locked/inside.txt"] == "unreadable: Permission denied"
+    assert found["locked/inside.txt"] == ["unreadable", "unreadable: Permission denied"]
 
 
 def _seconds(markup: str) -> float:

@@ -51,7 +51,7 @@ def test_five_seeds_make_five_documents_in_dolma_style(tmp_path):
     for record in corpus:
         assert list(record) == ["id", "text", "source", "created", "metadata"]
         assert record["metadata"]["path"] in {p.name for p in SEEDS.iterdir()}
-        assert "title" in record["metadata"] and isinstance(record["metadata"]["removed"], list)
+        assert "title" in record["metadata"] and isinstance(record["metadata"]["removed_lines"], int)
         assert record["created"] is None or len(record["created"]) == 10
     assert [r["metadata"]["path"] for r in corpus] == sorted(r["metadata"]["path"] for r in corpus)
     stats = json.loads((data / "stats.json").read_text())
@@ -81,6 +81,8 @@ def test_every_input_appears_exactly_once(tmp_path):
     assert kinds == {"exact", "near"} and all(0.7 <= d["similarity"] <= 1 for d in dropped.values())
     assert "empty" in rejected["empty.txt"] and "PNG" in rejected["image.txt"]
     assert "menu.txt" in rejected
+    codes = {r["path"]: r["code"] for r in read(data, "rejected.jsonl")}
+    assert codes == {"empty.txt": "empty", "image.txt": "binary", "menu.txt": "too-short"}
 
 
 def test_rerun_with_nothing_new_does_no_cleaning(tmp_path):

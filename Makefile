@@ -39,5 +39,6 @@ bench-scale: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# Deletes DATA's outputs, work files and links (current, report); never the seeds.
 clean:
-	rm -rf $(DATA)/work $(DATA)/*.jsonl $(DATA)/*.json $(DATA)/*.html
+	rm -rf $(DATA)/work $(DATA)/current $(DATA)/report $(DATA)/.lock $(DATA)/*.jsonl $(DATA)/*.json $(DATA)/*.html

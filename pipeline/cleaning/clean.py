@@ -1,4 +1,4 @@
-"""One seed, bytes to Document: decode, repair, extract, strip boilerplate, take title and date.
+"""One seed, bytes to Document: decode, repair, extract, strip boilerplate, then title, date and language.
 
 Pure: bytes in, a record out; it reads no file (the rules file aside, once) and knows nothing of Luigi. A
 seed that cannot become a useful document yields a Rejection instead.
@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import re
 from dataclasses import dataclass
 
-from pipeline.cleaning import dates, html_extract, language
+from pipeline.cleaning import dates, html_extract, language, title_and_date
 from pipeline.cleaning.boilerplate import Label, classify
 from pipeline.cleaning.containers import Record
 from pipeline.cleaning.decode import NotText, decode
@@ -23,13 +22,6 @@ from pipeline.config import Config
 from pipeline.documents import Code, Document, Rejection, Removal, UrlSource
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
-# A title known from the markup is looked for among this many leading lines of the text.
-TITLE_SEARCH_LINES = 20
-# A date line among the article's first kept lines (headline, dek, author name) still heads the article.
-HEAD_LINES = 4
-BYLINE_PIECES = re.compile(r" [·|•] ")  # "by Amanda · Dec 20, 2025 · One comment so far"
-# The headline above the body is the longest headline-shaped line among this many last ones before it.
-TITLE_CANDIDATES = 6
 
 
 @dataclass(slots=True)
@@ -67,7 +59,8 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     repaired = repair("\n".join(page.blocks) if is_html else decoded.text, html=is_html)
     lines = repaired.text.split("\n")
     markup = is_html and page.labels is not None and len(page.labels) == len(lines)
-    result = clean_lines(lines, config, title=page.title, markup=page if markup else None)
+    page_title = title_and_date.markup_title(page)
+    result = clean_lines(lines, config, title=page_title[0], markup=page if markup else None)
     text = result.text
     count = words(text)
     cleaned = {"format": "html" if is_html else "text", "encoding": decoded.encoding,
@@ -85,23 +78,13 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
         return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose",
                          Code.NOT_ARTICLE, details=cleaned)
     url = known.url or page.url
-    if known.date and (created := dates.find_date(known.date)):
-        created_source = "the record's date field"
-    elif created := dates.url_date(url):
-        created_source = "the record's URL" if known.url else "the page's canonical URL"
-    else:
-        created, created_source = dates.choose_date(page.published, page.modified, lines,
-                                                       (result.created, result.created_source), result.created_above)
-    if created is None and is_html and (created := html_extract.searched_date(decoded.text, url)):
-        created_source = "htmldate's quick search of the page"
-    if created is None and is_html and (created := dates.first_shown_date(lines)):
-        created_source = "the first date line of the page"
-    if created is None and is_html and (created := dates.first_shown_date(lines, updates=True)):
-        created_source = "the update date the page shows (it shows no other)"
+    created, created_source = title_and_date.date_of(known, url, page, lines, (result.created, result.created_source),
+                                                     result.created_above, decoded.text if is_html else None)
+    title, title_source = title_and_date.choose_title(known, page_title, (result.title, result.title_source))
     meta = {
         "path": path,
-        "title": known.title or page.title or result.title,
-        "title_source": "the record's title field" if known.title else page.title_source or result.title_source,
+        "title": title,
+        "title_source": title_source,
         "created_source": created_source,
         "format": cleaned["format"],
         "encoding": cleaned["encoding"],
@@ -147,7 +130,7 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
     rules = load_rules(config.rules)
     labels = classify(lines, rules, config.quality.prose_min_words, markup.linked, markup.main, markup.labels) \
         if markup else classify(lines, rules, config.quality.prose_min_words)
-    title_row = _title_row(lines, labels) if title is None else _repeated_title(lines, labels, title)
+    title_row = title_and_date.title_row(lines, labels, title)
     title_source = f"the headline above the body on line {origin[title_row] + 1}" \
         if title is None and title_row is not None else None
     title = title or (lines[title_row].strip() if title_row is not None else None)
@@ -165,10 +148,8 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
     if markup is None:  # pieces that only a removed line kept apart are one paragraph: clean text stays clean
         kept, removed = _rejoin(kept, removed)
     above = False
-    if created is None and (found := _dateline(removed, len(kept))):
-        dateline, above = found
-        created = dates.find_date(dateline.text)
-        created_source = f"the {dateline.rule} on line {dateline.line + 1}" + (", above the article" if above else "")
+    if created is None:
+        created, created_source, above = title_and_date.dateline(removed, len(kept))
     return CleanText("\n".join(kept), title, created, removed, title_source, created_source, above)
 
 
@@ -182,35 +163,6 @@ def _head(lines: list[str], prose_min_words: int) -> list[int]:
             if is_prose(line, prose_min_words):
                 break
     return rows
-
-
-def _dateline(removed: list[Removal], body_end: int) -> tuple[Removal, bool] | None:
-    """The removed line that dates the article, and whether it heads the article: the first byline with a
-    date above the body; else a date line standing above the body, whatever rule removed it (a breadcrumb, a
-    tag list); else the first dated byline in the body; else one below it, where dates are mostly those of
-    the stories listed after the article."""
-    before = {entry.line + 1: entry.text for entry in removed}  # the removed line before each line, if any
-    bylines = [removal for removal in removed if removal.cls == "byline" and dates.find_date(removal.text)]
-    found = next((removal for removal in bylines if removal.at == 0), None) \
-        or next((removal for removal in removed if _above_body(removal, before)), None) \
-        or next((removal for removal in bylines if removal.at < body_end), None) or next(iter(bylines), None)
-    return (found, _heads_body(found, before)) if found else None
-
-
-def _above_body(removal: Removal, before: dict[int, str]) -> bool:
-    """A removed line before the article's first kept line that is a date line, or holds one among byline
-    pieces ("by Amanda · Dec 20, 2025 · One comment"): not an update's."""
-    return removal.at == 0 and any(map(dates.is_date_line, BYLINE_PIECES.split(removal.text))) \
-        and dates.find_date(removal.text) is not None \
-        and not dates.marked_update(removal.text, before.get(removal.line, ""))
-
-
-def _heads_body(dateline: Removal, before: dict[int, str]) -> bool:
-    """The dateline stands above the article or among its first lines (headline, dek, author), where a
-    page shows its readers the article's date; not an update's."""
-    label = before.get(dateline.line, "")
-    return _above_body(dateline, before) or (
-        dateline.at <= HEAD_LINES and dateline.cls == "byline" and not dates.marked_update(dateline.text, label))
 
 
 def _rejoin(kept: list[str], removed: list[Removal]) -> tuple[list[str], list[Removal]]:
@@ -228,26 +180,3 @@ def _rejoin(kept: list[str], removed: list[Removal]) -> tuple[list[str], list[Re
     return joined, removed
 
 
-def _repeated_title(lines: list[str], labels: list, title: str) -> int | None:
-    """The first of the leading lines that repeats a known title."""
-    wanted = " ".join(title.split()).casefold()
-    for index, line in enumerate(lines[:TITLE_SEARCH_LINES]):
-        if labels[index] is None and " ".join(line.split()).casefold() == wanted:
-            return index
-    return None
-
-
-def _title_row(lines: list[str], labels: list) -> int | None:
-    """The headline above the body: the longest headline-shaped line among the last few before it.
-
-    Only lines left outside the main block can be the title; a line some rule claimed cannot.
-    """
-    candidates = []
-    for index, line in enumerate(lines):
-        label = labels[index]
-        if label is None and line.strip():
-            break
-        if label is not None and label.rule == "outside-main-block" and dates.is_headline(line):
-            candidates.append(index)
-    recent = candidates[-TITLE_CANDIDATES:]
-    return max(recent, key=lambda i: (words(lines[i]), i)) if recent else None

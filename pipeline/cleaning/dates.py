@@ -197,28 +197,3 @@ def marked_update(line: str, before: str = "") -> bool:
     """The line gives an update's date: it says so ("Updated June 18, 2025"), or the short label line
     `before` it does ("Last updated:")."""
     return bool(UPDATED.search(line) or (len(WORD.findall(before)) <= 3 and UPDATED.search(before)))
-
-
-# Dates a page gives without saying they are the article's: the first <time> element may be a related story's
-# or a comment's. They count only where the markup declares no publication date, or declares several.
-WEAK_SOURCES = ("<time datetime>",)
-
-
-def choose_date(published: list[tuple[str, str]], modified: list[tuple[str, str]], lines: list[str],
-                dateline: tuple[str | None, str | None], above: bool = False) -> tuple[str | None, str | None]:
-    """The date a page is presented with, and where it came from: the first date its markup states
-    (publication before modification) that the page's `lines` also show its readers; else the date line of
-    the text (`dateline`: date and where) if it heads the article (`above` it or among its first lines: a
-    page that shows one date and declares another shows its readers the one they take for it); else the
-    markup's first publication date; else the date line."""
-    shown = shown_dates(lines) if published or modified else set()
-    declared = [iso for name, iso in published if name not in WEAK_SOURCES]
-    for name, iso in [*published, *modified]:
-        if name in WEAK_SOURCES and len(set(declared)) == 1 and iso not in declared:
-            continue  # a <time> of a related story or a comment, not of the article the page declares
-        if iso in shown:
-            return iso, f"{name}, shown on the page"
-    if published and not (above and dateline[0]):
-        name, iso = next(((n, d) for n, d in published if n not in WEAK_SOURCES), published[0])
-        return iso, name
-    return dateline

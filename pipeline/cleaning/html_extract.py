@@ -14,7 +14,6 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 
-import htmldate
 from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from pipeline.cleaning import dates
@@ -35,7 +34,6 @@ CONTAINERS = ("html", "body", "article", "main")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 WHITESPACE = re.compile(r"\s+")
-TITLE_SUFFIX = re.compile(r"\s+[|–—:•·-]\s+[^|–—:•·-]{2,60}$")
 # A <br> inside a paragraph is a line break of the text unless it only wraps a sentence: the line before
 # it ends without punctuation and the next one goes on in lower case.
 LINE_END = re.compile(r"[.!?:;…\"”’»)\]]$")
@@ -62,10 +60,10 @@ class Page:
     linked: list[float] | None = None  # per block, the share of its characters inside links
     main: list[bool] | None = None  # per block, whether it lies in the element the markup's prose centres on
     labels: list[Label | None] | None = None  # per block, the markup rule that took it out, if any
-    title: str | None = None
+    headings: list[str] = field(default_factory=list)  # the <h1> texts, in order
+    declared_titles: list[tuple[str, str]] = field(default_factory=list)  # (where, title): JSON-LD, og:title, <title>
     language: str | None = None
     url: str | None = None
-    title_source: str | None = None
     published: list[tuple[str, str]] = field(default_factory=list)  # (where the markup says so, ISO date)
     modified: list[tuple[str, str]] = field(default_factory=list)
 
@@ -351,58 +349,33 @@ PUBLISHED = (("JSON-LD datePublished", "ld:datepublished"), ("article:published_
 MODIFIED = (("JSON-LD dateModified", "ld:datemodified"), ("article:modified_time", "article:modified_time"),
             ("og:updated_time", "og:updated_time"), ("itemprop dateModified", "datemodified"),
             ("dcterms.modified", "dcterms.modified"))
-EARLIEST, LATEST = "1995-01-01", "2099-12-31"
 LINK = re.compile(r"(https?:)?/\S*$", re.IGNORECASE)  # a canonical link that is a URL, not a stray title
 
 
 def _metadata(soup: BeautifulSoup) -> dict:
-    """Title, dates, language and canonical URL from JSON-LD, <meta>, <time>, <h1> and <title>."""
+    """What the markup says of the page: its title candidates, dates, language and canonical URL, from
+    JSON-LD, <meta>, <time>, <h1> and <title> (title_and_date.py chooses among them)."""
     tags = _tags(soup)
     first: dict[str, Tag] = {}  # the first tag of each name, as soup.find would return
     for tag in tags:
         first.setdefault(tag.name, tag)
     ld, metas = _json_ld(tags), _meta_index(tags)
     metas.update({f"ld:{key.lower()}": value for key, value in ld.items() if isinstance(value, str)})
-    title_source, title = _title(tags, metas, first["title"].string if "title" in first else None)
+    page_title = first["title"].string if "title" in first else None
+    declared = [("JSON-LD headline", metas.get("ld:headline")), ("og:title", metas.get("og:title")),
+                ("<title>", page_title)]
+    headings = [_plain(tag.get_text(" ", strip=True)) for tag in tags if tag.name == "h1"]
+    titles = [(name, _plain(value)) for name, value in declared if isinstance(value, str) and value.strip()]
     times = [tag["datetime"] for tag in tags if tag.name == "time" and isinstance(tag.get("datetime"), str)]
     links = [tag.get("href") for tag in tags if tag.name == "link" and "canonical" in str(tag.get("rel")).split()]
     url = next((link for link in [*links[:1], metas.get("og:url")] if isinstance(link, str) and LINK.match(link)), None)
     published = _dates(PUBLISHED, metas) + [("<time datetime>", d) for d in map(dates.find_date, times[:1]) if d]
     language = first["html"].get("lang") if "html" in first else None
     body = ld.get("articleBody")
-    return {"title": title, "title_source": title_source, "published": published, "modified": _dates(MODIFIED, metas),
+    return {"headings": [heading for heading in headings if heading],
+            "declared_titles": titles,
+            "published": published, "modified": _dates(MODIFIED, metas),
             "language": language or None, "url": url or None, "body": body if isinstance(body, str) else None}
-
-
-def searched_date(markup: str, url: str | None) -> str | None:
-    """htmldate's quick search of the page for its original date, for pages whose markup and text state
-    none plainly. Not its extensive search: that runs dateparser, whose first calls in a process cost
-    seconds (it compiles every locale's expressions), for 7 more right dates of 659 on the WCXB pages.
-    Bounded by fixed dates, so the answer does not change with the day it runs."""
-    try:
-        return htmldate.find_date(markup, url=url, original_date=True, extensive_search=False, min_date=EARLIEST,
-                                  max_date=LATEST)
-    except (ValueError, TypeError, LookupError):  # a page htmldate cannot read has no date
-        return None
-
-
-def _title(tags: list[Tag], metas: dict[str, str], page_title: str | None) -> tuple[str | None, str | None]:
-    """The headline: an <h1> that a declared title begins with, or that begins with one (the first <h1> is
-    often the site's name, which declared titles end with), else the first <h1>, else the declared titles
-    without a site-name suffix."""
-    declared = [("JSON-LD headline", metas.get("ld:headline")), ("og:title", metas.get("og:title")),
-                ("<title>", page_title)]
-    declared = [(name, _plain(value)) for name, value in declared if isinstance(value, str) and value.strip()]
-    known = [value.casefold() for _, value in declared] + [TITLE_SUFFIX.sub("", v).casefold() for _, v in declared]
-    headings = [_plain(tag.get_text(" ", strip=True)) for tag in tags if tag.name == "h1"]
-    headings = [heading for heading in headings if heading]
-    for heading in headings:
-        folded = heading.casefold()
-        if len(folded.split()) >= 2 and any(other.startswith(folded) or folded.startswith(other) for other in known):
-            return "<h1>", heading
-    if headings:
-        return "<h1>", headings[0]
-    return next(((name, TITLE_SUFFIX.sub("", value)) for name, value in declared), (None, None))
 
 
 def _plain(text: str) -> str:

@@ -6,7 +6,6 @@ import pytest
 
 from pipeline.cleaning.dates import (
     all_date_readings,
-    choose_date,
     date_readings,
     find_date,
     has_date,
@@ -16,6 +15,7 @@ from pipeline.cleaning.dates import (
     split_date_prefix,
     url_date,
 )
+from pipeline.cleaning.title_and_date import choose_date
 
 
 @pytest.mark.parametrize(

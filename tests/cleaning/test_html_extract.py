@@ -10,6 +10,7 @@ from pipeline.cleaning.clean import clean
 from pipeline.cleaning.containers import Record
 from pipeline.cleaning.html_extract import HIDDEN, extract, looks_like_html
 from pipeline.cleaning.rules import load_markup
+from pipeline.cleaning.title_and_date import markup_title
 from pipeline.config import RULES
 from pipeline.documents import Document, Rejection
 from tests.conftest import kept
@@ -73,7 +74,7 @@ def test_json_ld_headline_and_date(config):
 def test_title_falls_back_to_title_tag_without_site_suffix():
     page = extract("<html><head><title>Storm closes schools – Daily Planet</title></head><body><p>x</p></body></html>",
                    MARKUP)
-    assert page.title == "Storm closes schools"
+    assert markup_title(page) == ("Storm closes schools", "<title>")
 
 
 def test_time_element_gives_the_date():
@@ -174,7 +175,7 @@ def test_the_title_is_the_heading_the_declared_titles_agree_with():
                    '<meta property="og:title" content="Bridge reopens after repairs &amp;#8211; Courier"></head>'
                    "<body><h1>Daily Courier</h1><article><h1>Bridge reopens after repairs</h1></article></body></html>",
                    MARKUP)
-    assert (page.title, page.title_source) == ("Bridge reopens after repairs", "<h1>")
+    assert markup_title(page) == ("Bridge reopens after repairs", "<h1>")
 
 
 def test_hidden_elements_are_taken_out_and_labelled_and_comments_skipped():

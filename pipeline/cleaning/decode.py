@@ -139,7 +139,9 @@ def bomless_utf16(data: bytes, sample: int = 65_536) -> str | None:
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The charset an HTML <meta> or XML declaration names in the first 4 KiB, if Python knows it."""
+    """The charset an HTML <meta> or XML declaration names in the first 4 KiB, if Python knows it, read the
+    way browsers read it (the HTML standard): latin-1 and ascii as windows-1252, and a UTF-16 or UTF-32
+    declaration, which bytes without NULs cannot be in (the text declaring it is ASCII), as UTF-8."""
     match = DECLARED.search(data[:4096])
     if not match:
         return None
@@ -148,6 +150,8 @@ def declared_charset(data: bytes) -> str | None:
         found = codecs.lookup(name).name
     except LookupError:
         return None
+    if found.startswith(("utf-16", "utf-32")):
+        return "utf-8"
     return "cp1252" if found in AS_CP1252 else found
 
 

@@ -60,3 +60,11 @@ def test_not_text_is_refused_with_a_reason(data, reason):
 def test_cp1252_preferred_over_cp1250_unless_proven():
     assert best_latin(FRENCH.encode("cp1252")) == "cp1252"
     assert best_latin(POLISH.encode("cp1250")) == "cp1250"
+
+
+def test_a_utf16_declaration_on_bytes_without_nuls_is_read_as_browsers_do():
+    page = ('<html><head><meta charset="utf-16"></head><body><p>Le café était fermé à Noël, '
+            "dit-il à l'équipe.</p></body></html>").encode("cp1252")
+    page += b" " * (len(page) % 2)  # an even length: the bytes would decode as UTF-16 without error
+    decoded = decode(page)
+    assert "café était fermé à Noël" in decoded.text and decoded.encoding != "utf-16"

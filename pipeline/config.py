@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,7 +17,8 @@ class SettingsError(ValueError):
 
 # Allowed range of each number, inclusive: (low, high); None is unbounded.
 RANGES: dict[str, tuple[float | None, float | None]] = {
-    "shard_size": (1, None), "max_bytes": (1, None), "time_budget": (0.1, None), "min_words": (1, None),
+    "shard_size": (1, None), "max_bytes": (1, None), "max_container_bytes": (1, None), "time_budget": (0.1, None),
+    "min_words": (1, None),
     "quality.min_prose_share": (0, 1), "quality.prose_min_words": (1, None), "quality.article_prose_words": (1, None),
     "repetition.min_documents": (2, None), "repetition.min_chars": (1, None),
     "dedup.threshold": (0.01, 1), "dedup.num_perm": (16, 4096), "dedup.shingle_words": (1, 50),
@@ -43,6 +45,10 @@ def _checked(given: dict, defaults: dict, origin: str, prefix: str = "") -> dict
         kind = float if isinstance(default, float) else type(default)
         if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else kind):
             raise SettingsError(f"{origin}: {name!r} must be {kind.__name__}, not {type(value).__name__} {value!r}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SettingsError(f"{origin}: {name!r} must be a finite number, not {value!r}")
+        if kind is list and not (value and all(isinstance(item, str) and item for item in value)):
+            raise SettingsError(f"{origin}: {name!r} must be a list of one or more field names, not {value!r}")
         low, high = RANGES.get(name, (None, None))
         if (low is not None and value < low) or (high is not None and value > high) or value == "":
             bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
@@ -59,6 +65,15 @@ def _read_toml(path: Path) -> dict:
         raise SettingsError(f"{path}: settings file not found") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise SettingsError(f"{path}: cannot read settings: {err}") from None
+
+
+@dataclass(frozen=True)
+class Export:
+    html: list[str]
+    text: list[str]
+    url: list[str]
+    title: list[str]
+    date: list[str]
 
 
 @dataclass(frozen=True)
@@ -94,8 +109,10 @@ class Config:
     source: str
     shard_size: int
     max_bytes: int
+    max_container_bytes: int
     time_budget: float
     min_words: int
+    export: Export
     quality: Quality
     repetition: Repetition
     dedup: Dedup
@@ -117,7 +134,8 @@ class Config:
     @classmethod
     def from_dict(cls, values: dict) -> Config:
         return cls(
-            **{k: v for k, v in values.items() if k not in ("quality", "repetition", "dedup", "publish")},
+            **{k: v for k, v in values.items() if k not in ("export", "quality", "repetition", "dedup", "publish")},
+            export=Export(**values["export"]),
             quality=Quality(**values["quality"]),
             repetition=Repetition(**values["repetition"]),
             dedup=Dedup(**values["dedup"]),

@@ -71,6 +71,7 @@ class Code(StrEnum):
     NOT_A_PAGE = "not-a-page"  # a WARC request, warcinfo or metadata record
     HTTP_STATUS = "http-status"  # a response other than 2xx
     CONTENT_TYPE = "content-type"  # a response that is not HTML or plain text
+    CONTENT_ENCODING = "content-encoding"  # a response compressed in a way no installed decoder reads (br)
     INVALID_JSON = "invalid-json"  # a JSON Lines line that is not a JSON object
     NO_TEXT = "no-text"  # a JSON object without `html` or `text`
     TOO_SHORT = "too-short"  # fewer than min_words after cleaning

@@ -64,7 +64,7 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     text = result.text
     count = words(text)
     cleaned = {"format": "html" if is_html else "text", "encoding": decoded.encoding,
-               "repairs": list(decoded.notes) + list(repaired.steps), "text": text,
+               "repairs": [*known.notes, *decoded.notes, *page.notes, *repaired.steps], "text": text,
                "removed": [removal.to_dict() for removal in result.removed], "words": count}
     if count < config.min_words:
         return Rejection(path, f"too short after cleaning ({count} words, minimum {config.min_words})",

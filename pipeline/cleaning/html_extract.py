@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableSt
 from pipeline.cleaning import dates
 from pipeline.cleaning.boilerplate import Label
 from pipeline.cleaning.rules import Markup
+from pipeline.cleaning.text import has_surrogates, writable
 
 NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)  # strings of the markup, not of the page
 TEXT_TYPES = (NavigableString, CData)  # the strings get_text() reads
@@ -65,6 +66,7 @@ class Page:
     language: str | None = None
     url: str | None = None
     published: list[tuple[str, str]] = field(default_factory=list)  # (where the markup says so, ISO date)
+    notes: tuple[str, ...] = ()  # what reading the markup had to mend
     modified: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -360,7 +362,9 @@ def _metadata(soup: BeautifulSoup) -> dict:
     for tag in tags:
         first.setdefault(tag.name, tag)
     ld, metas = _json_ld(tags), _meta_index(tags)
-    metas.update({f"ld:{key.lower()}": value for key, value in ld.items() if isinstance(value, str)})
+    strings = {key: value for key, value in ld.items() if isinstance(value, str)}
+    mended = [key for key, value in strings.items() if has_surrogates(value)]
+    metas.update({f"ld:{key.lower()}": writable(value) for key, value in strings.items()})
     page_title = first["title"].string if "title" in first else None
     declared = [("JSON-LD headline", metas.get("ld:headline")), ("og:title", metas.get("og:title")),
                 ("<title>", page_title)]
@@ -371,11 +375,12 @@ def _metadata(soup: BeautifulSoup) -> dict:
     url = next((link for link in [*links[:1], metas.get("og:url")] if isinstance(link, str) and LINK.match(link)), None)
     published = _dates(PUBLISHED, metas) + [("<time datetime>", d) for d in map(dates.find_date, times[:1]) if d]
     language = first["html"].get("lang") if "html" in first else None
-    body = ld.get("articleBody")
+    body = strings.get("articleBody")
     return {"headings": [heading for heading in headings if heading],
             "declared_titles": titles,
             "published": published, "modified": _dates(MODIFIED, metas),
-            "language": language or None, "url": url or None, "body": body if isinstance(body, str) else None}
+            "language": language or None, "url": url or None, "body": writable(body) if body else None,
+            "notes": (f"replaced lone surrogates in the JSON-LD {', '.join(mended)} with U+FFFD",) if mended else ()}
 
 
 def _plain(text: str) -> str:
@@ -405,7 +410,7 @@ def _json_ld(tags: list[Tag]) -> dict:
     for script in (tag for tag in tags if tag.name == "script" and tag.get("type") == "application/ld+json"):
         try:
             data = json.loads(script.string or "")
-        except (json.JSONDecodeError, TypeError):
+        except (json.JSONDecodeError, TypeError, RecursionError):  # broken, or nested past Python's stack
             continue
         stack = [data]
         while stack:

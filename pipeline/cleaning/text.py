@@ -8,6 +8,8 @@ from functools import cache, lru_cache
 
 from pipeline.cleaning.dates import split_date_prefix
 
+SURROGATE = re.compile("[\ud800-\udfff]")
+
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…。！？؟։।۔።][\"'”’»)\]]*$")
 UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -148,3 +150,14 @@ def _continues(before: str, after: str) -> bool:
         return False
     return (after[0].islower() or after.startswith(CLOSING) or before.endswith(OPENING)
             or (before[-1].islower() and words(after) <= PIECE_WORDS and words(before) > PIECE_WORDS))
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether a string holds lone surrogates, which cannot be written as UTF-8 (JSON can decode them)."""
+    return SURROGATE.search(text) is not None
+
+
+def writable(text: str) -> str:
+    """The string with its lone surrogates (an emoji cut in half by truncation: "\\ud83d") replaced with
+    U+FFFD, so that it can be written as UTF-8."""
+    return SURROGATE.sub("\ufffd", text)

@@ -63,7 +63,7 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cl
         return [unread(seed, err)]
     container = seed.path if containers.is_container(seed.path) else None
     lines: list[Cleaned] = []
-    found = containers.records(seed.path, data, config.max_bytes)
+    found = containers.records(seed.path, data, limits(config))
     while True:
         try:
             record = next(found, None)
@@ -86,6 +86,13 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cl
         else:
             lines.append(Cleaned(path, seed.sha256, document=outcome, seed=container))
     return lines
+
+
+def limits(config: Config) -> containers.Limits:
+    """What reading one seed file may cost, and an export's field names, from the settings."""
+    fields = config.export
+    return containers.Limits(config.max_bytes, config.max_container_bytes, fields.html, fields.text, fields.url,
+                             fields.title, fields.date)
 
 
 def unread(seed: Seed, err: OSError | ValueError) -> Cleaned:

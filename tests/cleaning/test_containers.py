@@ -104,7 +104,7 @@ def test_every_record_of_every_container_is_accounted_for_once(crawl, tmp_path):
     assert rejected["crawl.warc.gz#2"] == "WARC request record (not a page)"
     assert rejected["crawl.warc.gz#4"] == "HTTP status 404 (not a page)"
     assert rejected["crawl.warc.gz#5"] == "content type image/png (not a page)"
-    assert rejected["export.jsonl#3"] == "no 'html' or 'text' field with content"
+    assert rejected["export.jsonl#3"] == "no field with content among 'html', 'body', 'text', 'content'"
     assert rejected["export.jsonl#4"].startswith("invalid JSON")
     codes = {r["path"]: r["code"] for r in read(data, "rejected.jsonl")}
     assert codes == {"crawl.warc.gz#1": "not-a-page", "crawl.warc.gz#2": "not-a-page", "crawl.warc.gz#4": "http-status",
@@ -180,9 +180,9 @@ def test_containers_that_cannot_be_read_at_all_are_rejected_whole(tmp_path):
 def test_a_gzip_bomb_and_a_corrupt_gzip_are_refused():
     bomb = gzip.compress(b"a" * 2_000_000)
     with pytest.raises(containers.Unreadable, match="once decompressed"):
-        list(containers.records("big.txt.gz", bomb, max_bytes=1_000_000))
+        list(containers.records("big.txt.gz", bomb, containers.Limits(1_000_000, 10_000_000)))
     with pytest.raises(containers.Unreadable, match="corrupt gzip"):
-        list(containers.records("bad.html.gz", b"\x1f\x8b\x08\x00garbage", max_bytes=1_000_000))
+        list(containers.records("bad.html.gz", b"\x1f\x8b\x08\x00garbage", containers.Limits(1_000_000, 10_000_000)))
 
 
 def test_a_truncated_crawl_keeps_the_records_read_before_the_damage(tmp_path, config):

@@ -197,7 +197,8 @@ def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[
             words, hashes = tokens[k], shingle_sets[k]
             keys.append({"path": document.metadata["path"], "id": document.id, "exact": minhash.exact_key(words),
                          "words": len(words), "created": document.created, "shingles": len(hashes),
-                         **({"url": same_page(document.metadata["url"])} if _fetched_url(document) else {})})
+                         **({"url": page} if _fetched_url(document) and (page := same_page(
+                             document.metadata["url"])) else {})})
             shingles.append(hashes)
             sigs[row] = signatures[k]
             held = np.array(repeated_lines.document_keys(document.text, config.repetition.min_chars), dtype=np.uint64)

@@ -122,3 +122,27 @@ def test_nan_and_infinite_settings_are_refused(tmp_path):
             assert "finite" in str(err)
         else:
             raise AssertionError(f"accepted {text!r}")
+
+
+def test_placeholder_and_home_page_urls_name_no_page():
+    from pipeline.cleaning.urls import same_page
+
+    for url in ("about:blank", "N/A", "urn:uuid:1", "https://site.example/", "https://www.site.example",
+                "", "http://[::1"):
+        assert same_page(url) is None, url
+    assert same_page("HTTPS://Site.example/a/#top") == same_page("https://site.example/a") == "https://site.example/a"
+    assert same_page("https://site.example/?p=12") == "https://site.example?p=12"
+
+
+def test_unrelated_records_sharing_a_placeholder_url_are_all_kept(tmp_path):
+    from tests.run.test_pipeline import read, run
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    items = [{"url": url, "text": TEXTS[language]} for url, language in
+             (("about:blank", "en"), ("about:blank", "fr"), ("N/A", "es"), ("N/A", "de"),
+              ("https://feed.example/", "it"), ("https://feed.example/", "ru"))]
+    (seeds / "feed.jsonl").write_text("\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n")
+    assert run(seeds, tmp_path / "data") == 0
+    assert read(tmp_path / "data", "duplicates.jsonl") == []
+    assert len(read(tmp_path / "data", "corpus.jsonl")) == 6

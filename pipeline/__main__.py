@@ -88,10 +88,11 @@ def plan_run(args: argparse.Namespace) -> int:
     earlier = read_manifest(layout.manifest)
     found, shards = plan(scan(seeds, earlier, config.max_bytes, selection(args.include, args.exclude)),
                          config.shard_size, fingerprint)
-    before = {row["path"]: (row.get("size", 0), row.get("mtime_ns", 0)) for row in earlier}
+    before = {row["path"]: (row.get("size", 0), row.get("mtime_ns", 0), row.get("ctime_ns", 0)) for row in earlier}
     now = {seed.path for seed in found}
     lists = {"new": [s.path for s in found if s.path not in before],
-             "changed": [s.path for s in found if s.path in before and before[s.path] != (s.size, s.mtime_ns)],
+             "changed": [s.path for s in found
+                         if s.path in before and before[s.path] != (s.size, s.mtime_ns, s.ctime_ns)],
              "deleted": sorted(set(before) - now)}
     clean = [[shard, digest, len(members)] for shard, (digest, members) in shards.items()
              if not layout.shard(shard, fingerprint, digest)["docs.jsonl"].exists()]

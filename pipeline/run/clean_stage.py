@@ -46,7 +46,7 @@ def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
         info = os.fstat(handle.fileno())
     if len(data) > max_bytes:
         raise Refused(Code.TOO_LARGE, f"larger than the size limit (max_bytes {max_bytes})")
-    if ((info.st_size, info.st_mtime_ns) != (seed.size, seed.mtime_ns)
+    if ((info.st_size, info.st_mtime_ns, info.st_ctime_ns) != (seed.size, seed.mtime_ns, seed.ctime_ns)
             or seed.sha256 not in (None, hashlib.sha256(data).hexdigest())):
         raise Refused(Code.UNREADABLE, "changed while the run was going on; the next run will take it")
     return data

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -19,10 +20,13 @@ from pathlib import Path
 
 import xxhash
 
+from pipeline.cleaning.containers import is_container
 from pipeline.documents import Code
 from pipeline.store.files import CorruptFile, load_jsonl, write_jsonl
 
 SPREAD = 4  # new shards come in multiples of this many (see `plan`)
+
+RECORD = re.compile(r"(.+)#\d+$")  # how a container's record is named: FILE#N
 
 
 @dataclass(slots=True)
@@ -33,6 +37,7 @@ class Seed:
     path: str
     size: int = 0
     mtime_ns: int = 0
+    ctime_ns: int = 0  # the inode's change time: no tool can set it back, so an edit that restores the mtime shows
     sha256: str | None = None
     rejected: str | None = None
     code: Code | None = None  # the rejection's kind, with `rejected`
@@ -107,7 +112,7 @@ def scan(root: Path, earlier: list[dict], max_bytes: int, select: Callable[[str]
     """Discover every seed (that `select` takes, when given), reading none: a file whose size and mtime the
     manifest (`earlier`) knows keeps its hash, another gets one when its shard's task reads it. A path the
     manifest knows keeps its shard and its retry count; a new one has no shard yet (see `plan`)."""
-    known = {(r["path"], r["size"], r["mtime_ns"]): r["sha256"] for r in earlier if r.get("sha256")}
+    known = {(r["path"], r["size"], r["mtime_ns"], r.get("ctime_ns")): r["sha256"] for r in earlier if r.get("sha256")}
     shards = {r["path"]: r["shard"] for r in earlier if "shard" in r}
     retries = {r["path"]: r["retry"] for r in earlier if r.get("retry")}
     seeds: list[Seed] = []
@@ -119,27 +124,32 @@ def scan(root: Path, earlier: list[dict], max_bytes: int, select: Callable[[str]
             code, why = reason
             seeds.append(Seed(path, rejected=why, code=code, fs=fs, shard=shard, retry=retry))
             continue
-        size, mtime = info.st_size, info.st_mtime_ns
+        size, mtime, ctime = info.st_size, info.st_mtime_ns, info.st_ctime_ns
         if size > max_bytes:  # each Seed is made once, whole (dataclass copies cost 0.2 s per 20,000 files)
-            seeds.append(Seed(path, size, mtime, rejected=f"larger than the size limit ({size} > max_bytes "
+            seeds.append(Seed(path, size, mtime, ctime, rejected=f"larger than the size limit ({size} > max_bytes "
                               f"{max_bytes})", code=Code.TOO_LARGE, fs=fs, shard=shard, retry=retry))
         else:
-            seeds.append(Seed(path, size, mtime, known.get((path, size, mtime)), fs=fs, shard=shard, retry=retry))
+            seeds.append(Seed(path, size, mtime, ctime, known.get((path, size, mtime, ctime)), fs=fs, shard=shard,
+                              retry=retry))
     seeds.sort(key=lambda s: s.path)
     return seeds
 
 
 def _named(found: Iterator[Found]) \
         -> list[tuple[tuple[str, str | None], os.stat_result | None, tuple[Code, str] | None]]:
-    """Each entry with its shown path and raw name (see `display`), every shown path distinct: a name that
-    is not UTF-8 and reads like another seed's name (a raw 0xFF byte beside a literal `\\xff`) is told
-    apart by its raw bytes in hex."""
+    """Each entry with its shown path and raw name (see `display`), every shown path distinct, and distinct
+    from every record's `FILE#N`: a name that is not UTF-8 and reads like another seed's name (a raw 0xFF
+    byte beside a literal `\\xff`) is told apart by its raw bytes in hex, and a file named like a record of
+    a container beside it (`export.jsonl#2` beside `export.jsonl`) is shown as `export.jsonl#2 [file]`."""
     entries = [(display(relative), info, reason) for relative, info, reason in found]
     taken = {path for (path, fs), _, _ in entries if fs is None}
+    containers = {path for path in taken if is_container(path)}
     named = []
     for (path, fs), info, reason in entries:
         if fs is not None and path in taken:
             path = f"{path} [raw name {fs}]"
+        elif (record := RECORD.match(path)) and record.group(1) in containers and not is_container(path):
+            path, fs = f"{path} [file]", os.fsencode(path).hex()
         taken.add(path)
         named.append(((path, fs), info, reason))
     return named
@@ -147,7 +157,8 @@ def _named(found: Iterator[Found]) \
 
 def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[Seed], dict[int, tuple[str, list[Seed]]]]:
     """Give new seeds a shard (in place) and group all seeds by shard; each shard gets a digest of its
-    inputs (paths, sizes, mtimes: what the scan knows of every seed) and the cleaning fingerprint. Returns
+    inputs (paths, sizes, mtimes and change times: what the scan knows of every seed) and the cleaning
+    fingerprint. Returns
     the seeds with their shards, and the shards.
 
     Seeds keep the shard they first landed in, so new seeds touch only the newest shard (until it holds
@@ -174,7 +185,7 @@ def plan(seeds: list[Seed], shard_size: int, fingerprint: str) -> tuple[list[See
         groups.setdefault(seed.shard, []).append(seed)
     result = {}
     for shard, members in sorted(groups.items()):
-        rows = [[s.path, s.size, s.mtime_ns, s.rejected, s.retry] for s in members]
+        rows = [[s.path, s.size, s.mtime_ns, s.ctime_ns, s.rejected, s.retry] for s in members]
         result[shard] = (json_digest([fingerprint, rows]), members)
     return seeds, result
 

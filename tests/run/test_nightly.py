@@ -157,8 +157,8 @@ def test_names_that_read_alike_stay_apart(folder, tmp_path):
 
 
 def test_shard_digests_cannot_be_forged_by_tabs_and_newlines_in_names():
-    two = [Seed("a", 1, 1, "h1", shard=0), Seed("b", 1, 1, "h2", shard=0)]
-    one = [Seed("a\th1\t\nb", 1, 1, "h2", shard=0)]
+    two = [Seed("a", 1, 1, 1, "h1", shard=0), Seed("b", 1, 1, 1, "h2", shard=0)]
+    one = [Seed("a\th1\t\nb", 1, 1, 1, "h2", shard=0)]
     assert plan(two, 10, "fp")[1][0][0] != plan(one, 10, "fp")[1][0][0]
     assert manifest.content_sum(two) != manifest.content_sum(one)
 

@@ -7,6 +7,7 @@ line's folded key, since a site's menus and footers recur on every page it serve
 from __future__ import annotations
 
 import re
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.cleaning.text import reads_as_sentence, words
+from pipeline.config import RULES
 
 EDGE_PUNCT = " \t[](){}|•·«»:;,.…-–—_*#>›<‹/\\\"'“”‘’!?"
 # "_", the one word character EDGE_PUNCT strips, and the letters whose case folding changes where words split
@@ -99,15 +101,47 @@ def _anchored(pattern: str) -> bool:
     return True
 
 
+# Lines a vetted pattern must get through quickly: runs of one kind of character then a stop, which drive a
+# nested quantifier ("(a+)+$", "(\\w+\\s?)*$") into catastrophic backtracking. Lengths grow until a search
+# is slow, so the trial itself never hangs: exponential patterns show on short lines, polynomial ones on long.
+TRIAL_PIECES = ("a", " ", "0", "ab", "a ", "-", ".", "é", "a.", "\t")
+TRIAL_LENGTHS = (8, 12, 16, 20, 24, 250, 500, 1000, 2000)
+TRIAL_SECONDS = 0.1  # a sound pattern takes microseconds on these lines (a shipped one, 20 ms on the longest)
+SHIPPED = str(RULES)
+
+
+def vet(pattern: re.Pattern) -> str | None:
+    """Why a pattern cannot be run on every line of a corpus (it backtracks catastrophically), or None."""
+    for piece in TRIAL_PIECES:
+        for length in TRIAL_LENGTHS:
+            line = (piece * length)[:length] + "\x00!"
+            started = time.perf_counter()
+            pattern.search(line)
+            if (took := time.perf_counter() - started) > TRIAL_SECONDS:
+                return (f"it backtracks catastrophically: {took:.2f} s to search a line of {length} "
+                        f"characters ({piece!r} repeated)")
+    return None
+
+
+def _read(path: str) -> dict:
+    """The rules file's TOML; ValueError naming the file when it cannot be read as TOML."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ValueError(f"rules file {path} cannot be read as TOML: {err}") from None
+
+
 @cache
 def load_rules(path: str) -> Rules:
-    """Parse and compile the rules file; raises ValueError naming the bad rule."""
+    """Parse, compile and vet the rules file; raises ValueError naming the bad rule."""
     rules = []
-    for entry in tomllib.loads(Path(path).read_text())["rule"]:
+    for entry in _read(path).get("rule", []):
         try:
             if entry["action"] not in ACTIONS:
                 raise ValueError(f"action must be 'drop', 'cut' or 'box', not {entry['action']!r}")
             pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
+            if path != SHIPPED and (problem := vet(pattern)):  # the shipped rules are vetted by a test
+                raise ValueError(problem)
             flags = {key: entry[key] for key in ("sentences", "subheading") if key in entry}
             if any(not isinstance(value, bool) for value in flags.values()):
                 raise ValueError("sentences and subheading must be true or false")
@@ -189,7 +223,7 @@ def _by_hint(markup: Markup, hints: str) -> MarkupRule | None:
 @cache
 def load_markup(path: str) -> Markup:
     """The [[markup]] rules of the rules file; raises ValueError naming the bad rule."""
-    data = tomllib.loads(Path(path).read_text())
+    data = _read(path)
     rules = []
     for entry in data.get("markup", []):
         try:
@@ -213,6 +247,6 @@ def load_markup(path: str) -> Markup:
 @cache
 def descriptions(path: str) -> dict[str, str]:
     """What every rule, markup rule and structural signal of the rules file removes, by name, in one line."""
-    data = tomllib.loads(Path(path).read_text())
-    found = {entry["name"]: entry.get("description", "") for entry in (*data.get("markup", []), *data["rule"])}
+    data = _read(path)
+    found = {entry["name"]: entry.get("description", "") for entry in (*data.get("markup", []), *data.get("rule", []))}
     return {**found, **{name: str(text) for name, text in data.get("signals", {}).items()}}

@@ -20,7 +20,7 @@ from luigi.execution_summary import LuigiStatusCode
 
 from pipeline import fingerprint as fingerprints
 from pipeline.cleaning import language
-from pipeline.cleaning.rules import load_rules
+from pipeline.cleaning.rules import load_markup, load_rules
 from pipeline.config import Config
 from pipeline.dedup.minhash import bands
 from pipeline.run.progress import Progress
@@ -121,7 +121,12 @@ def corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) ->
                 run = {**run, "started": wall_started}  # for the report only: not part of any output's name
                 if any(not layout.shard(shard, run["config"], digest)["docs.jsonl"].exists()
                        for shard, digest in run["shards"]):  # cleaning to do: ready what it needs once, here,
-                    load_rules(config.rules)  # so that each forked task process inherits it compiled
+                    try:  # so that each forked task process inherits it compiled (and vetted)
+                        load_rules(config.rules)
+                        load_markup(config.rules)
+                    except ValueError as err:
+                        print(f"seed-corpus: {err}", file=sys.stderr)
+                        return 2
                     language.identifier()
                 task = Run(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
                 _verify_outputs(layout, run_id)

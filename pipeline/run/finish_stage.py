@@ -25,7 +25,7 @@ from pipeline.store.paths import Layout
 ORDER = "order"  # a part's rejected lines carry their place in the outputs (Cleaned.order), dropped when merged
 # Counters of a part, summed over parts into stats.json (rule_classes: "rule\tclass" keys, read apart there).
 TALLIES = ("encodings", "languages", "removed_by_rule", "removed_by_class", "documents_by_rule", "rule_classes")
-COUNTS = ("read", "kept", "duplicates", "rejected", "internal_errors", "repaired")
+COUNTS = ("read", "kept", "duplicates", "rejected", "internal_errors", "timeouts", "repaired")
 
 
 def finish_shard(layout: Layout, number: int, shard: Shard, verdicts: Path, template_lines: Path,
@@ -74,6 +74,7 @@ def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, 
                 counts["rejected"] += 1
                 _site(sites, record.path, None).update(("read", "rejected"))
                 counts["internal_errors"] += record.rejection.code == Code.INTERNAL_ERROR
+                counts["timeouts"] += record.rejection.code == Code.TIME_BUDGET
                 rejected.write(dumps({"path": record.path, "reason": record.rejection.reason,
                                       "code": record.rejection.code, ORDER: record.order()}) + "\n")
                 if details := record.rejection.details:  # rejected after cleaning: the report shows why

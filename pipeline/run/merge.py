@@ -82,7 +82,7 @@ def run_stats(stems: list[Path], fingerprint: str, config: Config) -> dict:
     alarm = (f"{share:.0%} of inputs dropped as duplicates (alarm above {config.dedup.alarm_share:.0%})"
              if share > config.dedup.alarm_share else None)
     return {"run": content_id(content, seeds, fingerprint),
-            **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors")},
+            **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors", "timeouts")},
             "repaired": counts["repaired"], "encodings": dict(sorted(tallies["encodings"].items())),
             "languages": _by_count(tallies["languages"]),
             "removed_by_rule": dict(sorted(tallies["removed_by_rule"].items())),

@@ -1,5 +1,6 @@
 """The last check before a run is published: a run that would lose much of the corpus, or whose documents
-hit internal errors, is not trusted (an empty or unmounted SEEDS, a bug that rejects everything)."""
+could not be cleaned (internal errors, time-outs), is not trusted (an empty or unmounted SEEDS, a bug that
+rejects everything, a user rule that stalls on every page)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from __future__ import annotations
 def refusal(previous: dict | None, current: dict, max_shrink: float, max_internal_errors: float,
             allow_shrink: bool = False) -> str | None:
     """Why the run summed up in `current` (its stats.json) must not replace `previous`, or None to publish."""
-    read, errors = current["read"], current.get("internal_errors", 0)
+    read, errors = current["read"], current.get("internal_errors", 0) + current.get("timeouts", 0)
     if read and errors / read > max_internal_errors:
-        return (f"{errors} of {read} documents hit an internal error while cleaning ({errors / read:.0%}, "
-                f"more than max_internal_errors {max_internal_errors:.0%}); see rejected.jsonl of the run")
+        return (f"{errors} of {read} documents hit an internal error or the time budget while cleaning "
+                f"({errors / read:.0%}, more than max_internal_errors {max_internal_errors:.0%}); see rejected.jsonl "
+                f"of the run (codes internal-error and time-budget)")
     before, after = (previous or {}).get("kept", 0), current["kept"]
     if not allow_shrink and before and after < before * (1 - max_shrink):
         return (f"the corpus would shrink from {before} to {after} documents (more than max_shrink "

@@ -17,7 +17,7 @@ from pipeline.cleaning import rules as rules_module
 from pipeline.cleaning import text
 from pipeline.cleaning.boilerplate import Label, classify
 from pipeline.cleaning.clean import clean_lines
-from pipeline.cleaning.rules import load_rules, match_rule
+from pipeline.cleaning.rules import load_rules, match_rule, vet
 from pipeline.cleaning.text import reflow
 from pipeline.config import RULES
 
@@ -529,3 +529,8 @@ def test_a_byline_is_still_a_byline_and_a_sentence_is_not(rules):
     assert match_rule("By Jane Doe, Reuters.", rules).name == "byline"
     assert match_rule("Published 10 July 2025.", rules).name == "byline"
     assert match_rule("By 2030 the fleet will be electric.", rules) is None
+
+
+def test_every_shipped_rule_passes_the_vetting_user_rules_get():
+    for rule in load_rules(str(RULES)):
+        assert vet(rule.pattern) is None, rule.name

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +19,9 @@ import pytest
 
 from pipeline.cleaning.decode import decode
 from pipeline.cleaning.html_extract import extract
-from pipeline.cleaning.rules import load_markup
+from pipeline.cleaning.rules import load_markup, load_rules
 from pipeline.config import Config
-from pipeline.documents import Document, Rejection
+from pipeline.documents import Document
 from pipeline.run import clean_stage, driver
 from pipeline.store import manifest
 from pipeline.store.manifest import Seed, discover, plan
@@ -275,17 +274,36 @@ def test_a_title_of_many_spaces_takes_no_time():
     assert _seconds(spaces) < 2  # the title suffix pattern backtracked over every space: about a minute
 
 
-def test_a_pathological_user_rule_costs_one_document_its_time_budget(tmp_path, config):
+def test_a_pathological_user_rule_is_refused_when_the_rules_are_loaded(folder, tmp_path, config, capsys):
     rules = tmp_path / "rules.toml"
     rules.write_text(Path(config.rules).read_text() + (
         '\n[[rule]]\nname = "catastrophic"\ndescription = "A user rule that backtracks."\nclass = "promo"\n'
-        "action = \"drop\"\npatterns = ['^(a+)+$']\n"))
-    slow = replace(config, rules=str(rules), time_budget=1.0)
+        "action = \"drop\"\npatterns = ['^(\\w+\\s?)+$']\n"))
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f"rules = {str(rules)!r}\n")
     started = time.perf_counter()
-    page = (ARTICLE + "\n" + "a" * 40 + "b\n").encode()
-    [outcome] = clean_stage.clean_seed(Seed("x.txt", sha256="0"), lambda: page, slow)
-    assert time.perf_counter() - started < 10
-    assert isinstance(outcome.rejection, Rejection) and "time budget" in outcome.rejection.reason
+    with pytest.raises(ValueError, match=r"'catastrophic'.*backtracks catastrophically"):
+        load_rules(str(rules))
+    assert time.perf_counter() - started < 5
+    assert run(folder, tmp_path / "data", "--config", str(settings)) == 2
+    assert "'catastrophic'" in capsys.readouterr().err and not (tmp_path / "data" / "corpus.jsonl").exists()
+
+
+def test_a_rules_file_that_is_not_toml_is_named(folder, tmp_path, capsys):
+    rules, settings = tmp_path / "rules.toml", tmp_path / "settings.toml"
+    rules.write_text("[[rule]\nname = \n")
+    settings.write_text(f"rules = {str(rules)!r}\n")
+    assert run(folder, tmp_path / "data", "--config", str(settings)) == 2
+    assert f"rules file {rules} cannot be read as TOML" in capsys.readouterr().err
+
+
+def test_time_outs_count_for_the_publish_guard(folder, tmp_path, monkeypatch, capsys):
+    settings = tmp_path / "settings.toml"
+    settings.write_text("time_budget = 0.1\n")
+    monkeypatch.setattr(clean_stage, "clean", lambda *args: time.sleep(3))
+    assert run(folder, tmp_path / "data", "--config", str(settings)) == 1  # a first run: nothing published
+    assert "5 of 5 documents hit an internal error or the time budget" in capsys.readouterr().err
+    assert not (tmp_path / "data" / "corpus.jsonl").exists()
 
 
 @pytest.mark.parametrize(("text", "message"), [

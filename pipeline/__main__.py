@@ -16,7 +16,8 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline import fingerprint as fingerprints
 from pipeline.config import Config, SettingsError
-from pipeline.report.explain import decision, describe
+from pipeline.report.explain import current_plan, decisions, describe
+from pipeline.report.wording import printable
 from pipeline.run import driver
 from pipeline.store.manifest import plan, read_manifest, scan, selection
 from pipeline.store.paths import Layout
@@ -26,28 +27,30 @@ def explain_seed(args: argparse.Namespace) -> int:
     """Print what the current run decided about each seed given, as text or as JSON Lines (`--json`)."""
     data = Path(args.data)
     if not (data / "stats.json").exists():
-        print(f"pipeline: no corpus in {args.data} yet; run `make corpus` first", file=sys.stderr)
+        print(f"seed-corpus: no corpus in {args.data} yet; run `make corpus` first", file=sys.stderr)
         return 2
-    seeds = Path(args.seeds).resolve()
-    status = 0
+    seeds = Path(args.seeds or current_plan(data).get("seeds", "seeds")).resolve()  # the run's own SEEDS by default
+    status, shown = 0, 0
     try:
-        for number, seed in enumerate(args.seed):
+        for seed in args.seed:
             given = Path(seed)
             path = str(given.resolve().relative_to(seeds)) if given.exists() and seeds in given.resolve().parents \
                 else seed
             try:
-                found = decision(data, path)
+                found = decisions(data, path)
             except LookupError as err:
-                print(f"pipeline: {err.args[0]}", file=sys.stderr)
+                print(f"seed-corpus: {printable(err.args[0])}", file=sys.stderr)
                 status = 1
                 continue
-            if args.json:
-                print(json.dumps(found, ensure_ascii=False))
-                continue
-            if number:
-                print()
-            for line in describe(found):
-                print(line)
+            for each in found:
+                if args.json:
+                    print(json.dumps(each, ensure_ascii=False))
+                    continue
+                if shown:
+                    print()
+                shown += 1
+                for line in describe(each):
+                    print(printable(line))
         sys.stdout.flush()
     except BrokenPipeError:  # the reader (head, less) closed the pipe: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -61,6 +64,8 @@ def _arguments(args: argparse.Namespace) -> tuple[Path, Path, Config] | str:
         return f"seeds folder not found: {args.seeds}"
     if data == seeds or seeds in data.parents or data in seeds.parents:
         return f"SEEDS ({args.seeds}) and DATA ({args.data}) must not overlap"
+    if data.exists() and not data.is_dir():
+        return f"DATA ({args.data}) is not a folder"
     try:
         return seeds, data, Config.load(Path(args.config) if args.config else None)
     except SettingsError as err:
@@ -71,7 +76,7 @@ def corpus(args: argparse.Namespace) -> int:
     """`corpus`: check the arguments, then hand the run to the driver."""
     checked = _arguments(args)
     if isinstance(checked, str):
-        print(f"pipeline: {checked}", file=sys.stderr)
+        print(f"seed-corpus: {checked}", file=sys.stderr)
         return 2
     return driver.corpus(*checked, args)
 
@@ -81,7 +86,7 @@ def plan_run(args: argparse.Namespace) -> int:
     (in size or mtime, against the last run's manifest) and the shards it would clean. Reads no seed."""
     checked = _arguments(args)
     if isinstance(checked, str):
-        print(f"pipeline: {checked}", file=sys.stderr)
+        print(f"seed-corpus: {checked}", file=sys.stderr)
         return 2
     seeds, data, config = checked
     layout, fingerprint = Layout(data), fingerprints.cleaning(config)
@@ -104,7 +109,7 @@ def plan_run(args: argparse.Namespace) -> int:
           f"{len(lists['deleted'])} deleted since the last run")
     for name, paths in lists.items():
         for path in paths[: args.limit]:
-            print(f"  {name:<8} {path}")
+            print(f"  {name:<8} {printable(path)}")
         if len(paths) > args.limit:
             print(f"  ... and {len(paths) - args.limit} more {name}")
     print(f"{len(clean)} shard(s) to clean ({sum(size for *_, size in clean)} seeds)"
@@ -153,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     why.add_argument("seed", nargs="+", help="seed paths, relative to SEEDS (FILE#N for a record of a WARC or "
                                              "JSON Lines file) or as file paths under it")
     why.add_argument("--json", action="store_true", help="one JSON object per seed, one per line")
-    why.add_argument("--seeds", default="seeds", help="folder of seed files (default: seeds)")
+    why.add_argument("--seeds", help="folder of seed files (default: the SEEDS of the run that made DATA)")
     why.add_argument("--data", default="data", help="output folder (default: data)")
     args = parser.parse_args(argv)
     return {"corpus": corpus, "plan": plan_run, "explain": explain_seed}[args.command](args)

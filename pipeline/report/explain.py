@@ -13,23 +13,32 @@ from pipeline.store.files import read_jsonl
 from pipeline.store.paths import Layout
 
 
-def decision(data: Path, path: str) -> dict:
+def current_plan(data: Path) -> dict:
+    """The plan of the run published in `data` (its shards, settings fingerprint and SEEDS)."""
+    return json.loads(Layout(data).run(Path(os.readlink(data / "current")).name).read_text())
+
+
+def decisions(data: Path, path: str) -> list[dict]:
     """What the run published in `data` decided about seed `path` (relative to SEEDS; `FILE#N` for a record
-    of a container): its status and, unless it was rejected, its document. LookupError when the current run
-    had no such input."""
-    layout = Layout(data)
-    run = Path(os.readlink(data / "current")).name
-    plan = json.loads(layout.run(run).read_text())
+    of a container, or the container itself for all its records): for each input, its status and, unless
+    it was rejected, its document. LookupError when the current run had no such input."""
+    layout, plan = Layout(data), current_plan(data)
     files = {path, path.rsplit("#", 1)[0]}  # a container's records are cleaned with their file
-    record = None
+    records: list[dict] = []
     for shard, digest in plan["shards"]:
         if any(entry["path"] in files for entry in read_jsonl(layout.inputs(shard, digest))):
             docs = layout.shard(shard, plan["config"], digest)["docs.jsonl"]
-            record = next((r for r in read_jsonl(docs) if r["path"] == path), None)
-            if record is not None:
+            records = [r for r in read_jsonl(docs) if path in (r["path"], r.get("seed"))]
+            if records:
                 break
-    if record is None:
+    if not records:
+        run = json.loads((data / "stats.json").read_text())["run"]
         raise LookupError(f"{path}: not an input of the current run ({run})")
+    return [_decision(data, record["path"], record) for record in records]
+
+
+def _decision(data: Path, path: str, record: dict) -> dict:
+    """One input's decision, from its shard line (`record`) and the published files."""
     if "rejected" in record:
         found = {"path": path, "status": "rejected", "reason": record["rejected"], "code": record["code"]}
         return {**found, "cleaned": record["details"]} if record.get("details") else found

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.cleaning.repair import REDECODE
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what a terminal obeys instead of showing (ESC, OSC, BEL...)
 
 # ftfy's step names and ours, as a reader would say them.
 STEPS = {
@@ -45,3 +49,9 @@ def repairs(steps: list[str], encoding: str) -> str:
 def count(number: int, thing: str, things: str | None = None) -> str:
     """ "1 line", "2 lines" """
     return f"{number} {thing if number == 1 else things or thing + 's'}"
+
+
+def printable(text: str) -> str:
+    """Text safe to print to a terminal: control characters (ESC, the C1 set, BEL...) shown as escapes, so
+    that a file name or a scraped line cannot move the cursor, retitle the window or hide what follows."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)

@@ -67,7 +67,7 @@ def prepare(seeds: Path, layout: Layout, config: Config, select: Callable[[str],
     dedup_id = json_digest([fingerprint, listing, fingerprints.code_digest("dedup")])
     finish = fingerprints.code_digest("finish")
     run_id = json_digest([dedup_id, finish])
-    run = {"config": fingerprint, "shards": listing, "sizes": [len(m) for _, m in shards.values()],
+    run = {"config": fingerprint, "seeds": str(seeds), "shards": listing, "sizes": [len(m) for _, m in shards.values()],
            "dedup": dedup_id, "finish": finish, "bands": bands(config.dedup.threshold, config.dedup.num_perm)[0]}
     _write_once(layout.run(run_id), json.dumps(run))
     return run_id, run, found
@@ -135,30 +135,36 @@ def corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) ->
                     break
             learn(layout, run, found)
             if args.scheduler:
-                print(f"pipeline: this worker ran {len(ran)} task(s)", file=sys.stderr)
+                print(f"seed-corpus: this worker ran {len(ran)} task(s)", file=sys.stderr)
             if not task.complete():
                 return _failed(layout, result.summary_text if args.verbose else "")
             current = json.loads((layout.out(run_id) / "stats.json").read_text())
             previous = json.loads((data / "stats.json").read_text()) if (data / "stats.json").exists() else None
+            filters = " ".join([*(f"--include {glob!r}" for glob in args.include),
+                                *(f"--exclude {glob!r}" for glob in args.exclude)])
             if why := refusal(previous, current, config.publish.max_shrink, config.publish.max_internal_errors,
-                              args.allow_shrink):
-                print(f"pipeline: not published: {why}; the previous corpus in {args.data} is untouched",
+                              args.allow_shrink, filters):
+                print(f"seed-corpus: not published: {why}; the previous corpus in {args.data} is untouched",
                       file=sys.stderr)
                 return 1
             publish(layout, run_id)
             if not args.scheduler:
                 prune(layout, run_id)
     except Locked as err:
-        print(f"pipeline: {err}", file=sys.stderr)
+        print(f"seed-corpus: {err}", file=sys.stderr)
         return 3
     except (OSError, ValueError) as err:
-        print(f"pipeline: run failed: {failure(err, data)}; the previous corpus in {args.data} is untouched",
+        print(f"seed-corpus: run failed: {failure(err, data)}; the previous corpus in {args.data} is untouched",
               file=sys.stderr)
         return 1
     stats = json.loads((data / "stats.json").read_text())
     line = (f"read {stats['read']}, kept {stats['kept']}, duplicates {stats['duplicates']}, "
             f"rejected {stats['rejected']} in {time.monotonic() - started:.1f} s")
     print(line + (f" — ALARM: {stats['alarm']}" if stats["alarm"] else ""))
+    if not stats["read"]:
+        print(f"seed-corpus: warning: no seed in {args.seeds}"
+              + (" passes the --include/--exclude filters" if args.include or args.exclude else "")
+              + ": the corpus is empty", file=sys.stderr)
     return 0
 
 
@@ -257,6 +263,6 @@ def _failed(layout: Layout, details: str) -> int:
     reason = _reason(layout) or "a task failed (run with --verbose for the log)"
     if details:
         print(details, file=sys.stderr)
-    print(f"pipeline: run failed: {reason}; the previous corpus in {layout.data} is untouched"
+    print(f"seed-corpus: run failed: {reason}; the previous corpus in {layout.data} is untouched"
           + (f" (details: {note})" if note.exists() else ""), file=sys.stderr)
     return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -47,3 +48,47 @@ def test_a_plain_file_named_like_a_containers_record_keeps_its_own_verdict(tmp_p
     assert "export.jsonl#2" in everything and "export.jsonl#2 [file]" in everything  # the record, and the file
     assert len(everything) == 5 + 4 + 1
     assert "export.jsonl#2 [file]" in [r["path"] for r in read(data, "duplicates.jsonl")]  # a copy of a seed
+
+
+def test_terminal_output_escapes_control_characters_in_names(tmp_path, capsys):
+    from pipeline.__main__ import main
+
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    hostile = "x\x1b]0;owned\x07\x1b[2J.txt"
+    shutil.copy(seeds / FIRST, seeds / hostile)
+    assert main(["plan", "--seeds", str(seeds), "--data", str(data)]) == 0
+    assert run(seeds, data) == 0
+    assert main(["explain", "--data", str(data), hostile]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "x\\x1b]0;owned\\x07\\x1b[2J.txt" in out
+
+
+def test_clear_messages_for_a_data_file_an_empty_seeds_and_a_filter_matching_nothing(tmp_path, capsys):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    (tmp_path / "file").write_text("not a folder")
+    assert run(seeds, tmp_path / "file") == 2
+    assert "seed-corpus: DATA" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(empty, tmp_path / "first") == 0
+    assert "seed-corpus: warning: no seed in" in capsys.readouterr().err
+    assert run(seeds, data) == 0
+    assert run(seeds, data, "--include", "reuters/*") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("seed-corpus: not published") and "--include 'reuters/*'" in err
+
+
+def test_explain_knows_the_runs_seeds_and_lists_a_containers_records(tmp_path, capsys):
+    from pipeline.__main__ import main
+    from tests.cleaning.test_containers import write_export
+
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    write_export(seeds / "export.jsonl")
+    assert run(seeds, data) == 0
+    capsys.readouterr()
+    assert main(["explain", "--data", str(data), "--json", str(seeds / "export.jsonl"), str(seeds / FIRST)]) == 0
+    found = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [entry["path"] for entry in found] == [f"export.jsonl#{n}" for n in range(1, 5)] + [FIRST]
+    assert main(["explain", "--data", str(data), "nowhere.txt"]) == 1
+    run_id = json.loads((data / "stats.json").read_text())["run"]
+    assert f"not an input of the current run ({run_id})" in capsys.readouterr().err  # the report's run id

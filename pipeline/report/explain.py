@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.report import wording
-from pipeline.store.files import read_jsonl
+from pipeline.store.files import read_json, read_jsonl
 from pipeline.store.paths import Layout
 
 
 def current_plan(data: Path) -> dict:
     """The plan of the run published in `data` (its shards, settings fingerprint and SEEDS)."""
-    return json.loads(Layout(data).run(Path(os.readlink(data / "current")).name).read_text())
+    return read_json(Layout(data).run(Path(os.readlink(data / "current")).name))
 
 
 def decisions(data: Path, path: str) -> list[dict]:

@@ -32,7 +32,7 @@ from typing import IO, NamedTuple
 
 from pipeline.cleaning.rules import descriptions
 from pipeline.report import wording
-from pipeline.store.files import atomic_write, read_jsonl
+from pipeline.store.files import CorruptFile, atomic_write, read_jsonl, verify
 
 DOCS_PER_PAGE = 50
 PAGED = 200  # documents of a shard that get a page (the rest are in the index, and in `explain`)
@@ -212,7 +212,12 @@ def build(target: Path, stems: list[Path], duplicates: Path, rejected: Iterable[
     involved = ClusterDocuments([stem.with_suffix(".cluster.jsonl") for stem in stems])
     earlier = max((p for p in cache.parent.glob("*.clusters.jsonl") if p != cache),
                   key=lambda p: p.stat().st_mtime, default=None)
-    with atomic_write(cache) as out:
+    try:
+        if earlier:
+            verify(earlier)
+    except CorruptFile:  # a damaged cache is never trusted: its sections are drawn again
+        earlier = None
+    with atomic_write(cache, checksum=True) as out:
         sections = Sections(earlier, out)
         try:
             write_report(staged, (entry for entry, _ in index), list(read_jsonl(duplicates)), rejected, stats,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 from collections.abc import Callable
 from dataclasses import replace
@@ -25,7 +24,6 @@ from pipeline.documents import Cleaned, Code, Document, Refused, Rejection, UrlS
 from pipeline.run import time_budget
 from pipeline.store.files import (
     CorruptFile,
-    atomic_write,
     load_array,
     load_jsonl,
     open_regular,
@@ -156,8 +154,7 @@ def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None,
     write_dedup_inputs(documents, config, outputs, earlier_files)
     retry = [record.path for record in records if record.rejection is not None and record.rejection.transient]
     if retry:
-        with atomic_write(transient) as handle:
-            json.dump(retry, handle)
+        write_json(transient, retry)
     write_json(outputs["seeds.json"], {"content": f"{content_sum(seeds):016x}", "seeds": len(seeds),
                                        "sha256": {seed.path: seed.sha256 for seed in seeds if seed.sha256}})
     write_jsonl(outputs["docs.jsonl"], (record.to_dict() for record in records))  # last: marks the shard done

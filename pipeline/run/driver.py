@@ -25,10 +25,19 @@ from pipeline.config import Config
 from pipeline.dedup.minhash import bands
 from pipeline.run.progress import Progress
 from pipeline.run.tasks import Run
-from pipeline.store.files import CorruptFile, atomic_write, read_json, verify, write_jsonl
+from pipeline.store.files import CorruptFile, atomic_write, read_json, verify, write_json, write_jsonl
 from pipeline.store.manifest import Seed, json_digest, plan, read_manifest, scan, selection, write_manifest
 from pipeline.store.paths import OUTPUTS, Layout
-from pipeline.store.publish import Locked, failure, forget, prune, publish, run_lock, sweep_temporaries
+from pipeline.store.publish import (
+    Locked,
+    failure,
+    forget,
+    prune,
+    publish,
+    refuse_links,
+    run_lock,
+    sweep_temporaries,
+)
 from pipeline.store.publish_guard import refusal
 
 LUIGI_CONFIG = Path(__file__).resolve().parents[2] / "luigi.cfg"
@@ -69,7 +78,7 @@ def prepare(seeds: Path, layout: Layout, config: Config, select: Callable[[str],
     run_id = json_digest([dedup_id, finish])
     run = {"config": fingerprint, "seeds": str(seeds), "shards": listing, "sizes": [len(m) for _, m in shards.values()],
            "dedup": dedup_id, "finish": finish, "bands": bands(config.dedup.threshold, config.dedup.num_perm)[0]}
-    _write_once(layout.run(run_id), json.dumps(run))
+    _write_once(layout.run(run_id), run)
     return run_id, run, found
 
 
@@ -92,10 +101,12 @@ def _progress(layout: Layout, run: dict) -> Progress:
     return Progress(outputs)
 
 
-def _write_once(path: Path, text: str) -> None:
-    if not path.exists():
-        with atomic_write(path) as handle:
-            handle.write(text)
+def _write_once(path: Path, value: dict) -> None:
+    """Write a JSON file with its checksum unless a sound one is there (a damaged one is written again)."""
+    try:
+        read_json(path)
+    except (OSError, CorruptFile, ValueError):
+        write_json(path, value)
 
 
 def corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) -> int:
@@ -110,6 +121,7 @@ def corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) ->
         # of them, and content-addressed outputs make the work safe to share; the local lock is for local runs.
         lock = contextlib.nullcontext() if args.scheduler else run_lock(data, wait=args.wait)
         with lock:
+            refuse_links(layout)
             sweep_temporaries(data, older_than=86_400 if args.scheduler else 0)
             if not args.scheduler:
                 layout.timings.unlink(missing_ok=True)
@@ -138,8 +150,8 @@ def corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) ->
                 print(f"seed-corpus: this worker ran {len(ran)} task(s)", file=sys.stderr)
             if not task.complete():
                 return _failed(layout, result.summary_text if args.verbose else "")
-            current = json.loads((layout.out(run_id) / "stats.json").read_text())
-            previous = json.loads((data / "stats.json").read_text()) if (data / "stats.json").exists() else None
+            current = read_json(layout.out(run_id) / "stats.json")
+            previous = _published_stats(data)
             filters = " ".join([*(f"--include {glob!r}" for glob in args.include),
                                 *(f"--exclude {glob!r}" for glob in args.exclude)])
             if why := refusal(previous, current, config.publish.max_shrink, config.publish.max_internal_errors,
@@ -226,8 +238,23 @@ def _transient(layout: Layout, run: dict) -> set[str]:
     for shard, digest in run["shards"]:
         listed = layout.transient(shard, run["config"], digest)
         if listed.exists():
-            paths.update(json.loads(listed.read_text()))
+            with contextlib.suppress(CorruptFile, ValueError):  # a damaged list: those seeds wait for a change
+                paths.update(read_json(listed))
     return paths
+
+
+def _published_stats(data: Path) -> dict | None:
+    """The published run's stats.json, for the publish guard; when it is damaged, as much as the published
+    corpus tells (how many documents it keeps), so that a damaged file neither stops every run nor lets an
+    empty one through."""
+    if not (data / "stats.json").exists():
+        return None
+    try:
+        return read_json(data / "stats.json")
+    except (CorruptFile, ValueError):
+        with contextlib.suppress(OSError), open(data / "corpus.jsonl", "rb") as corpus:
+            return {"kept": sum(1 for _ in corpus)}
+        return None
 
 
 def _raise_open_files_limit(wanted: int = 1 << 16) -> None:

@@ -35,8 +35,7 @@ def finish_shard(layout: Layout, number: int, shard: Shard, verdicts: Path, temp
     stem = layout.part(number, digest)
     if not stem.with_suffix(".stats.json").exists():
         write_part(stem, shard["docs.jsonl"], number, read_json(shard["seeds.json"]), config, **part)
-    with atomic_write(pointer) as handle:
-        json.dump({"part": str(stem.relative_to(layout.work))}, handle)
+    write_json(pointer, {"part": str(stem.relative_to(layout.work))})
 
 
 def part_digest(shard: Shard, verdicts: dict, template_lines: Path, report_fingerprint: str) -> tuple[str, dict]:

@@ -21,7 +21,7 @@ import luigi
 
 from pipeline.config import Config
 from pipeline.run import clean_stage, dedup_stage, finish_stage, merge
-from pipeline.store.files import CorruptFile, dumps
+from pipeline.store.files import CorruptFile, dumps, read_json
 from pipeline.store.paths import OUTPUTS, Layout
 from pipeline.store.publish import failure, forget
 
@@ -114,7 +114,7 @@ class RunTask(PipelineTask):
 
     def part_stems(self) -> list[Path]:
         """The corpus parts that the FinishShard tasks chose for this run, in shard order."""
-        return [self.layout.work / json.loads(self.layout.finish(self.run_id, number).read_text())["part"]
+        return [self.layout.work / read_json(self.layout.finish(self.run_id, number))["part"]
                 for number, _ in self.plan["shards"]]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import json
 import os
 import shutil
 import time
@@ -18,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.store.files import TEMPORARY
+from pipeline.store.files import TEMPORARY, read_json
 from pipeline.store.paths import FOLDERS, PUBLISHED, Layout
 
 LOCK = ".lock"
@@ -26,6 +25,20 @@ LOCK = ".lock"
 
 class Locked(RuntimeError):
     """Another run holds the lock on this DATA folder."""
+
+
+class FollowedLink(OSError):
+    """One of DATA's own paths is a symbolic link: writing or deleting through it would reach outside DATA."""
+
+
+def refuse_links(layout: Layout) -> None:
+    """Raise FollowedLink when DATA's own folders (work/, its stage folders, out/) or the lock file are
+    symbolic links: the run writes, replaces and deletes there, and never through a link."""
+    own = [layout.data / LOCK, layout.work, layout.work / "out", *(layout.work / folder for folder in FOLDERS)]
+    for path in own:
+        if path.is_symlink():
+            raise FollowedLink(errno.ELOOP, f"{path} is a symbolic link; the pipeline never follows DATA's own "
+                                            "paths through links: replace it with a real file or folder")
 
 
 @contextmanager
@@ -37,7 +50,13 @@ def run_lock(data: Path, wait: bool = False) -> Iterator[None]:
     not exclude this process itself, so a set of held folders does."""
     data.mkdir(parents=True, exist_ok=True)
     key = str(data.resolve())
-    with open(data / LOCK, "a+") as handle:
+    try:  # never through a link: the pid would be written into whatever file it points at
+        descriptor = os.open(data / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise FollowedLink(errno.ELOOP, f"{data / LOCK} is a symbolic link; remove it") from None
+        raise
+    with open(descriptor, "r+") as handle:
         try:
             if key in _HELD:
                 raise BlockingIOError(errno.EAGAIN, "held by this process")
@@ -136,10 +155,10 @@ def prune(layout: Layout, run_id: str) -> None:
     """Delete what the current run does not use: other runs' shard inputs and outputs, dedup files and
     corpus parts (called under the lock, after publishing)."""
     work = layout.work
-    plan = json.loads(layout.run(run_id).read_text())
+    plan = read_json(layout.run(run_id))
     keep = {f"{shard:04d}-{plan['config']}-{digest}" for shard, digest in plan["shards"]}
     keep |= {f"{shard:04d}-{digest}" for shard, digest in plan["shards"]}
-    keep |= {json.loads(p.read_text())["part"].split("/", 1)[1] for p in (work / "finish" / run_id).glob("*.json")}
+    keep |= {read_json(p)["part"].split("/", 1)[1] for p in (work / "finish" / run_id).glob("*.json")}
     keep |= {run_id, plan["dedup"]}
     for folder in FOLDERS:
         for path in (work / folder).glob("*"):

@@ -92,3 +92,48 @@ def test_explain_knows_the_runs_seeds_and_lists_a_containers_records(tmp_path, c
     assert main(["explain", "--data", str(data), "nowhere.txt"]) == 1
     run_id = json.loads((data / "stats.json").read_text())["run"]
     assert f"not an input of the current run ({run_id})" in capsys.readouterr().err  # the report's run id
+
+
+def _truncate(path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def test_damaged_work_and_published_files_are_rebuilt_never_trusted(tmp_path):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    first = sorted(SEEDS.iterdir())[0].read_text()
+    (seeds / "copy.txt").write_text(first.replace("Thursday", "Friday"))  # a cluster for the report's cache
+    assert run(seeds, data) == 0
+    full = {name: (data / name).read_bytes() for name in ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl")}
+    work = data / "work"
+    damaged = [*work.glob("dedup/*.clusters.jsonl"), data / "stats.json", *work.glob("runs/*.json"),
+               *work.glob("finish/*/*.json")]
+    assert len(damaged) >= 4
+    for path in damaged:
+        _truncate(path.resolve())
+    assert run(seeds, data) == 0
+    assert {name: (data / name).read_bytes() for name in full} == full
+    assert json.loads((data / "stats.json").read_text())["kept"] == 5
+    report = (data / "report.html").read_text()
+    assert "Duplicate clusters (1)" in report
+    (seeds / "new.txt").write_text(first.replace("Thursday", "Monday").replace("leaders", "ministers"))
+    assert run(seeds, data) == 0  # and the next run goes on as usual
+
+
+def test_links_inside_data_are_never_followed(tmp_path, capsys):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    outside = tmp_path / "outside"
+    (outside / "keep" / "inner").mkdir(parents=True)
+    (outside / "precious.txt").write_text("precious")
+    data.mkdir()
+    (data / ".lock").symlink_to(outside / "precious.txt")
+    assert run(seeds, data) == 1
+    assert (outside / "precious.txt").read_text() == "precious"
+    assert "symbolic link" in capsys.readouterr().err
+    (data / ".lock").unlink()
+    assert run(seeds, data) == 0
+    out = data / "work" / "out"
+    shutil.rmtree(out)
+    out.symlink_to(outside)
+    assert run(seeds, data) == 1
+    assert (outside / "keep" / "inner").is_dir() and (outside / "precious.txt").exists()

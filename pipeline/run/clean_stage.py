@@ -6,9 +6,11 @@ Touches only the files it is given: the shard's seeds under SEEDS, its earlier v
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +37,7 @@ from pipeline.store.files import (
 )
 from pipeline.store.manifest import Seed, content_sum
 
+PROGRESS_EVERY = 1.0  # seconds between updates of a shard's progress file
 
 def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
     """The seed's bytes, checked against the plan (size, mtime, and the hash when the manifest knew it);
@@ -113,11 +116,11 @@ def _clean_record(path: str, record: containers.Record, config: Config) -> Docum
 
 
 def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None, config: Config,
-                outputs: dict[str, Path], transient: Path) -> None:
+                outputs: dict[str, Path], transient: Path, progress: Path | None = None) -> None:
     """Clean the seeds listed in `inputs`, reusing from `earlier_files` (the shard's previous version under
     the same settings) every seed whose bytes have not changed, with its dedup inputs, and write `outputs`
     (layout.SHARD_FILES); the paths of seeds that failed for a passing reason go to `transient`, for the
-    next run to retry.
+    next run to retry. How many seeds are done is written to `progress` every second, for the progress line.
 
     A seed the manifest has no hash for is read and hashed here, in parallel with the other shards, and
     reused all the same when its bytes are those cleaned before (a file touched but not changed)."""
@@ -138,7 +141,15 @@ def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None,
     seeds = [Seed(**entry) for entry in read_jsonl(inputs)]
     cleaned = [reused(seed) for seed in seeds]
     todo = [row for row, lines in enumerate(cleaned) if not lines]
-    for row in read_ahead(todo, lambda row: None if seeds[row].rejected else seeds[row].location(root)):
+    told = time.monotonic()
+    if progress is not None:
+        progress.parent.mkdir(parents=True, exist_ok=True)
+    where = lambda row: None if seeds[row].rejected else seeds[row].location(root)  # noqa: E731
+    for count, row in enumerate(read_ahead(todo, where)):
+        if progress is not None and time.monotonic() - told >= PROGRESS_EVERY:
+            told = time.monotonic()
+            with contextlib.suppress(OSError):
+                progress.write_text(str(len(seeds) - len(todo) + count))
         seed, read = seeds[row], functools.partial(read_seed, root, seeds[row], config.max_bytes)
         if seed.sha256 is None and not seed.rejected:
             try:
@@ -158,6 +169,8 @@ def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None,
     write_json(outputs["seeds.json"], {"content": f"{content_sum(seeds):016x}", "seeds": len(seeds),
                                        "sha256": {seed.path: seed.sha256 for seed in seeds if seed.sha256}})
     write_jsonl(outputs["docs.jsonl"], (record.to_dict() for record in records))  # last: marks the shard done
+    if progress is not None:
+        progress.unlink(missing_ok=True)
 
 
 def _fetched_url(document: Document) -> bool:

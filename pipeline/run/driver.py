@@ -96,7 +96,8 @@ def learn(layout: Layout, run: dict, found: list[Seed]) -> None:
 
 
 def _progress(layout: Layout, run: dict) -> Progress:
-    outputs = {layout.shard(shard, run["config"], digest)["docs.jsonl"]: size
+    config = run["config"]
+    outputs = {layout.shard(shard, config, digest)["docs.jsonl"]: (size, layout.progress(shard, config, digest))
                for (shard, digest), size in zip(run["shards"], run["sizes"], strict=True)}
     return Progress(outputs)
 

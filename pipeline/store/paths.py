@@ -65,6 +65,10 @@ class Layout:
         stem = self.work / "shards" / f"{shard:04d}-{config}-{digest}"
         return {kind: Path(f"{stem}.{kind}") for kind in SHARD_FILES}
 
+    def progress(self, shard: int, config: str, digest: str) -> Path:
+        """How many of a shard's seeds its running task has cleaned so far (gone once the shard is done)."""
+        return self.work / "shards" / f"{shard:04d}-{config}-{digest}.progress"
+
     def transient(self, shard: int, config: str, digest: str) -> Path:
         """The paths of a cleaned shard's seeds that failed for a passing reason, when there are any."""
         return self.work / "shards" / f"{shard:04d}-{config}-{digest}.transient.json"

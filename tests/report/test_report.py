@@ -140,7 +140,11 @@ def test_progress_prints_plain_lines_when_not_on_a_terminal(tmp_path):
     done, pending = tmp_path / "a.docs.jsonl", tmp_path / "b.docs.jsonl"
     done.write_text("")
     stream = io.StringIO()
-    progress = Progress({done: 10, pending: 30}, stream=stream, every=0.01)
+    progress = Progress({done: (10, tmp_path / "a.progress"), pending: (30, tmp_path / "b.progress")}, stream=stream,
+                        every=0.01)
+    assert progress.line().startswith("shards 1/2, documents 10/40")
+    (tmp_path / "b.progress").write_text("12")  # the running shard's task says how far it got
+    assert progress.line().startswith("shards 1/2, documents 22/40")
     progress.start()
     pending.write_text("")
     import time
@@ -150,6 +154,24 @@ def test_progress_prints_plain_lines_when_not_on_a_terminal(tmp_path):
     lines = stream.getvalue().splitlines()
     assert lines and all(line.startswith("progress: shards ") for line in lines)
     assert "shards 2/2, documents 40/40" in lines[-1]
+
+
+def test_a_running_shard_reports_its_seeds_as_it_cleans_them(tmp_path, monkeypatch):
+    from pipeline.run import clean_stage
+    from tests.run.test_pipeline import copy_seeds, run
+
+    seen: list[str] = []
+    real = clean_stage.clean_seed
+    monkeypatch.setattr(clean_stage, "PROGRESS_EVERY", 0.0)
+
+    def watching(seed, read, config):
+        seen.extend(path.read_text() for path in (tmp_path / "data" / "work" / "shards").glob("*.progress"))
+        return real(seed, read, config)
+
+    monkeypatch.setattr(clean_stage, "clean_seed", watching)
+    assert run(copy_seeds(tmp_path / "seeds"), tmp_path / "data") == 0
+    assert seen[-1] == "4" and seen == sorted(seen)  # counted seed by seed while the shard was cleaned
+    assert not list((tmp_path / "data" / "work" / "shards").glob("*.progress"))  # gone once it is done
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")

@@ -161,7 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     why.add_argument("--seeds", help="folder of seed files (default: the SEEDS of the run that made DATA)")
     why.add_argument("--data", default="data", help="output folder (default: data)")
     args = parser.parse_args(argv)
-    return {"corpus": corpus, "plan": plan_run, "explain": explain_seed}[args.command](args)
+    try:
+        return {"corpus": corpus, "plan": plan_run, "explain": explain_seed}[args.command](args)
+    except KeyboardInterrupt:  # Ctrl-C during plan or explain (a run handles its own signals)
+        print("seed-corpus: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

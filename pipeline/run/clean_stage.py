@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from pipeline.documents import Cleaned, Code, Document, Refused, Rejection, UrlS
 from pipeline.run import time_budget
 from pipeline.store.files import (
     CorruptFile,
+    atomic_write,
+    dumps,
     load_array,
     load_jsonl,
     open_regular,
@@ -116,11 +119,14 @@ def _clean_record(path: str, record: containers.Record, config: Config) -> Docum
 
 
 def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None, config: Config,
-                outputs: dict[str, Path], transient: Path, progress: Path | None = None) -> None:
+                outputs: dict[str, Path], transient: Path, progress: Path | None = None,
+                checkpoint: Path | None = None) -> None:
     """Clean the seeds listed in `inputs`, reusing from `earlier_files` (the shard's previous version under
     the same settings) every seed whose bytes have not changed, with its dedup inputs, and write `outputs`
     (layout.SHARD_FILES); the paths of seeds that failed for a passing reason go to `transient`, for the
-    next run to retry. How many seeds are done is written to `progress` every second, for the progress line.
+    next run to retry. How many seeds are done is written to `progress` every second, for the progress line;
+    each seed cleaned is appended to `checkpoint` (flushed every second), which a killed run's next run
+    reuses like an earlier version: a kill costs at most the last second's work of each running shard.
 
     A seed the manifest has no hash for is read and hashed here, in parallel with the other shards, and
     reused all the same when its bytes are those cleaned before (a file touched but not changed)."""
@@ -130,6 +136,7 @@ def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None,
             done.setdefault(line.get("seed", line["path"]), []).append(line)  # a container's records together
     except CorruptFile:  # an earlier version that fails its checksum is not reused: clean every seed
         done = {}
+    done.update(_checkpointed(checkpoint))
 
     def reused(seed: Seed) -> list[Cleaned]:
         previous = done.get(seed.path, [])
@@ -141,25 +148,23 @@ def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None,
     seeds = [Seed(**entry) for entry in read_jsonl(inputs)]
     cleaned = [reused(seed) for seed in seeds]
     todo = [row for row, lines in enumerate(cleaned) if not lines]
-    told = time.monotonic()
-    if progress is not None:
-        progress.parent.mkdir(parents=True, exist_ok=True)
+    told, encoded = time.monotonic(), {}  # encoded: each newly cleaned seed's docs.jsonl lines
+    outputs["docs.jsonl"].parent.mkdir(parents=True, exist_ok=True)
+    saved = open(checkpoint, "a", encoding="utf-8") if checkpoint else contextlib.nullcontext()  # noqa: SIM115
     where = lambda row: None if seeds[row].rejected else seeds[row].location(root)  # noqa: E731
-    for count, row in enumerate(read_ahead(todo, where)):
-        if progress is not None and time.monotonic() - told >= PROGRESS_EVERY:
-            told = time.monotonic()
-            with contextlib.suppress(OSError):
-                progress.write_text(str(len(seeds) - len(todo) + count))
-        seed, read = seeds[row], functools.partial(read_seed, root, seeds[row], config.max_bytes)
-        if seed.sha256 is None and not seed.rejected:
-            try:
-                data = read()
-            except (OSError, ValueError) as err:
-                cleaned[row] = [unread(seed, err)]
-                continue
-            seed = seeds[row] = replace(seed, sha256=hashlib.sha256(data).hexdigest())
-            read = functools.partial(bytes, data)
-        cleaned[row] = reused(seed) or clean_seed(seed, read, config)
+    with saved:
+        for count, row in enumerate(read_ahead(todo, where)):
+            if time.monotonic() - told >= PROGRESS_EVERY:
+                told = time.monotonic()
+                if checkpoint:
+                    saved.flush()
+                if progress is not None:
+                    with contextlib.suppress(OSError):
+                        progress.write_text(str(len(seeds) - len(todo) + count))
+            cleaned[row] = _clean_or_reuse(root, seeds, row, config, reused)
+            if checkpoint and not any(line.rejection and line.rejection.transient for line in cleaned[row]):
+                encoded[row] = [dumps(line.to_dict()) for line in cleaned[row]]
+                saved.write(f'{{"seed":{dumps(seeds[row].path)},"lines":[{",".join(encoded[row])}]}}\n')
     records = [line for lines in cleaned for line in lines]
     documents = [record.document for record in records if record.document is not None]
     write_dedup_inputs(documents, config, outputs, earlier_files)
@@ -168,9 +173,42 @@ def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None,
         write_json(transient, retry)
     write_json(outputs["seeds.json"], {"content": f"{content_sum(seeds):016x}", "seeds": len(seeds),
                                        "sha256": {seed.path: seed.sha256 for seed in seeds if seed.sha256}})
-    write_jsonl(outputs["docs.jsonl"], (record.to_dict() for record in records))  # last: marks the shard done
-    if progress is not None:
-        progress.unlink(missing_ok=True)
+    with atomic_write(outputs["docs.jsonl"], checksum=True) as docs:  # last: marks the shard done
+        for row, lines in enumerate(cleaned):
+            docs.writelines(f"{line}\n" for line in encoded.get(row) or (dumps(each.to_dict()) for each in lines))
+    for path in (progress, checkpoint):
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def _clean_or_reuse(root: Path, seeds: list[Seed], row: int, config: Config,
+                    reused: Callable[[Seed], list[Cleaned]]) -> list[Cleaned]:
+    """A seed's shard lines: read (and hashed, when the manifest had no hash for it), then reused from an
+    earlier version or a checkpoint when its bytes are the same, else cleaned."""
+    seed, read = seeds[row], functools.partial(read_seed, root, seeds[row], config.max_bytes)
+    if seed.sha256 is None and not seed.rejected:
+        try:
+            data = read()
+        except (OSError, ValueError) as err:
+            return [unread(seed, err)]
+        seed = seeds[row] = replace(seed, sha256=hashlib.sha256(data).hexdigest())
+        read = functools.partial(bytes, data)
+    return reused(seed) or clean_seed(seed, read, config)
+
+
+def _checkpointed(checkpoint: Path | None) -> dict[str, list[dict]]:
+    """A killed task's checkpoint: each seed's shard lines, up to the first line the kill tore."""
+    found: dict[str, list[dict]] = {}
+    if checkpoint is None or not checkpoint.exists():
+        return found
+    with open(checkpoint, encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                break
+            found[entry["seed"]] = entry["lines"]
+    return found
 
 
 def _fetched_url(document: Document) -> bool:

@@ -8,10 +8,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import multiprocessing
+import os
 import resource
+import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import luigi
@@ -110,9 +113,53 @@ def _write_once(path: Path, value: dict) -> None:
         write_json(path, value)
 
 
+class Interrupted(KeyboardInterrupt):
+    """The run was told to stop (SIGINT, SIGTERM). A KeyboardInterrupt, so that Luigi lets it through and
+    ends its running task processes on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """SIGINT and SIGTERM stop the run in this process with Interrupted; a task process forked from it
+    ends at once and quietly (the run's process says what happened, once)."""
+    run_process = os.getpid()
+
+    def stop(signum: int, frame: object) -> None:
+        if os.getpid() != run_process:
+            os._exit(128 + signum)
+        raise Interrupted(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) -> int:
-    """Run the whole batch under DATA's lock; publish the new corpus only when every task succeeded.
-    `args`: the command's options (workers, scheduler, wait, include/exclude, allow_shrink, verbose)."""
+    """Run the whole batch under DATA's lock; publish the new corpus only when every task succeeded; on
+    SIGINT or SIGTERM, end every child, release the lock, say so in one line and exit 130 or 143 (what was
+    cleaned is kept for the next run). `args`: the command's options (workers, scheduler, wait,
+    include/exclude, allow_shrink, verbose)."""
+    with _stoppable():
+        try:
+            return _corpus(seeds, data, config, args)
+        except Interrupted as stopped:
+            for child in multiprocessing.active_children():
+                child.terminate()
+            for child in multiprocessing.active_children():
+                child.join(timeout=10)
+            print(f"seed-corpus: stopped by {stopped}; the previous corpus in {args.data} is untouched, and the "
+                  "next run reuses what this one cleaned", file=sys.stderr)
+            return 128 + stopped.signum
+
+
+def _corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) -> int:
     started, wall_started = time.monotonic(), time.time()
     own_luigi_config()
     _raise_open_files_limit()

@@ -90,7 +90,8 @@ class CleanShard(PipelineTask):
         clean_stage.clean_shard(Path(self.seeds), self.layout.inputs(self.shard, self.digest),
                           versions[-1] if versions else None, self.settings(self.config), paths(self.output()),
                           self.layout.transient(self.shard, self.config, self.digest),
-                          self.layout.progress(self.shard, self.config, self.digest))
+                          self.layout.progress(self.shard, self.config, self.digest),
+                          self.layout.checkpoint(self.shard, self.config, self.digest))
 
 
 class RunTask(PipelineTask):

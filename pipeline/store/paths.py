@@ -69,6 +69,11 @@ class Layout:
         """How many of a shard's seeds its running task has cleaned so far (gone once the shard is done)."""
         return self.work / "shards" / f"{shard:04d}-{config}-{digest}.progress"
 
+    def checkpoint(self, shard: int, config: str, digest: str) -> Path:
+        """What a shard's running task has cleaned so far, seed by seed, for a killed run's next run to reuse
+        (gone once the shard is done)."""
+        return self.work / "shards" / f"{shard:04d}-{config}-{digest}.partial.jsonl"
+
     def transient(self, shard: int, config: str, digest: str) -> Path:
         """The paths of a cleaned shard's seeds that failed for a passing reason, when there are any."""
         return self.work / "shards" / f"{shard:04d}-{config}-{digest}.transient.json"

@@ -137,3 +137,56 @@ def test_links_inside_data_are_never_followed(tmp_path, capsys):
     out.symlink_to(outside)
     assert run(seeds, data) == 1
     assert (outside / "keep" / "inner").is_dir() and (outside / "precious.txt").exists()
+
+
+def _many_seeds(folder, copies: int) -> None:
+    """`copies` distinct articles per development seed: each a seed's text with its words in another order
+    per line, so that nothing is a duplicate and every one takes cleaning."""
+    import random
+
+    folder.mkdir()
+    for path in sorted(SEEDS.iterdir()):
+        lines = path.read_text().splitlines()
+        for copy in range(copies):
+            rng = random.Random(f"{path.name}{copy}")
+            shuffled = [" ".join(rng.sample(line.split(), len(line.split()))) for line in lines]
+            (folder / f"{copy:04d}-{path.name}").write_text("\n".join(shuffled) + "\n")
+
+
+def test_a_terminated_run_ends_its_children_says_so_and_its_rerun_reuses_the_work(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    _many_seeds(seeds, 160)
+    settings = tmp_path / "settings.toml"
+    settings.write_text("shard_size = 100\n")
+    def command(target):
+        return [sys.executable, "-m", "pipeline", "corpus", "--seeds", str(seeds), "--data", str(target),
+                "--workers", "2", "--config", str(settings)]
+
+    started = time.monotonic()
+    process = subprocess.Popen(command(data), cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    shards = data / "work" / "shards"
+    while not list(shards.glob("*.partial.jsonl")) and time.monotonic() - started < 60:
+        time.sleep(0.05)
+    time.sleep(1.5)  # mid-cleaning: some shards done, some part-way
+    process.send_signal(signal.SIGTERM)
+    err = process.communicate(timeout=60)[1]
+    assert process.returncode == 143, err
+    said = [line for line in err.splitlines() if not line.startswith("progress: ")]
+    assert len(said) == 1 and said[0].startswith("seed-corpus: stopped by SIGTERM"), err
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-f", str(data)], capture_output=True, text=True).stdout.split()
+    assert left == [], "a child outlived the run"
+    assert any(path.stat().st_size for path in shards.glob("*.partial.jsonl"))  # work kept mid-shard
+    assert subprocess.run(command(data), cwd=ROOT, capture_output=True, check=False).returncode == 0  # unlocked
+    full = tmp_path / "full"
+    assert subprocess.run(command(full), cwd=ROOT, capture_output=True, check=False).returncode == 0
+    for name in ("corpus.jsonl", "removed.jsonl", "duplicates.jsonl", "rejected.jsonl"):
+        assert (data / name).read_bytes() == (full / name).read_bytes(), name
+    assert not list(shards.glob("*.partial.jsonl"))

@@ -7,12 +7,14 @@ The article-extraction benchmark is read from its folder, never copied into the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import gzip
 import json
 import random
 import re
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -276,14 +278,19 @@ def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2, baseline: 
     with tempfile.TemporaryDirectory() as tmp:
         seeds, data = Path(tmp) / "seeds", Path(tmp) / "data"
         size = synth.generate(seeds, documents, aeb)
-        command = [sys.executable, "-m", "pipeline", "corpus", "--seeds", str(seeds), "--data", str(data),
-                   "--workers", str(workers)]
+
+        def corpus(target: Path) -> list[str]:
+            return [sys.executable, "-m", "pipeline", "corpus", "--seeds", str(seeds), "--data", str(target),
+                    "--workers", str(workers)]
+
+        command = corpus(data)
         full, full_rss = _timed(command)
         full_stages = _stages(data)
         corpus_bytes = (data / "corpus.jsonl").stat().st_size
         report_bytes = (data / "report.html").stat().st_size + sum(
             page.stat().st_size for page in (data / "report").iterdir())
         again, _ = _timed(command)
+        killed_at, resumed = _killed_and_resumed(corpus(Path(tmp) / "killed"), full / 2)
         added = max(1, documents // 100)
         size_added = synth.generate(seeds, added, aeb, start=documents)
         incremental, incremental_rss = _timed(command)
@@ -303,6 +310,8 @@ def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2, baseline: 
         print(f"| by hand: read, ftfy, MinHash.update_batch, MinHashLSH(0.8) | {(documents + added) / hand:.0f} | "
               f"{(size + size_added) / 1e6 / hand:.2f} | {hand_rss:.0f} MB | (all again) | (all again) |")
         print(f"\nEnd to end: {documents / full / ((documents + added) / hand):.2f}x the by-hand throughput.")
+    print(f"\nA run killed (SIGTERM) at {killed_at:.1f} s, half a full run: its rerun took {resumed:.1f} s, "
+          f"{resumed / full:.0%} of a full run (target: under half).")
     print(f"\nReport: {report_bytes / 1e6:.1f} MB for a {corpus_bytes / 1e6:.1f} MB corpus "
           f"({report_bytes / corpus_bytes:.0%}; target: at most 100% at 3,000 documents, 50% at 100,000).")
     print("\nWhere the time went (seconds of task work, summed over workers; wall time includes scanning):")
@@ -317,6 +326,19 @@ def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2, baseline: 
               f"workers takes {count} documents past {count / serial if serial else float('inf'):,.0f} documents/s.")
     print(f"\nThe +1% rerun cleaned for {incremental_stages['clean'] / full_stages['clean']:.1%} of the full run's "
           f"cleaning time; the rest is the merge over all documents (dedup, parts, corpus, report).")
+
+
+def _killed_and_resumed(command: list[str], after: float) -> tuple[float, float]:
+    """Start a run, stop it with SIGTERM after `after` seconds, then time the rerun that finishes the work."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=Path(__file__).parent.parent, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=after)
+    killed_at = time.perf_counter() - started
+    process.send_signal(signal.SIGTERM)
+    process.wait()
+    return killed_at, _timed(command)[0]
 
 
 def _stages(data: Path) -> dict[str, float]:

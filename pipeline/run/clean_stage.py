@@ -40,7 +40,8 @@ from pipeline.store.files import (
 )
 from pipeline.store.manifest import Seed, content_sum
 
-PROGRESS_EVERY = 1.0  # seconds between updates of a shard's progress file
+PROGRESS_EVERY = 1.0  # seconds between updates of a shard's progress file, and flushes of its checkpoint
+
 
 def read_seed(root: Path, seed: Seed, max_bytes: int) -> bytes:
     """The seed's bytes, checked against the plan (size, mtime, and the hash when the manifest knew it);
@@ -151,7 +152,10 @@ def clean_shard(root: Path, inputs: Path, earlier_files: dict[str, Path] | None,
     told, encoded = time.monotonic(), {}  # encoded: each newly cleaned seed's docs.jsonl lines
     outputs["docs.jsonl"].parent.mkdir(parents=True, exist_ok=True)
     saved = open(checkpoint, "a", encoding="utf-8") if checkpoint else contextlib.nullcontext()  # noqa: SIM115
-    where = lambda row: None if seeds[row].rejected else seeds[row].location(root)  # noqa: E731
+
+    def where(row: int) -> str | None:
+        return None if seeds[row].rejected else seeds[row].location(root)
+
     with saved:
         for count, row in enumerate(read_ahead(todo, where)):
             if time.monotonic() - told >= PROGRESS_EVERY:

@@ -27,7 +27,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHash, MinHashLSH
 
-from benchmarks import languages, synth, wcxb
+from benchmarks import languages, profile, synth, wcxb
 from pipeline.__main__ import main as pipeline_main
 from pipeline.cleaning.clean import clean
 from pipeline.cleaning.decode import decode
@@ -295,6 +295,7 @@ def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2, baseline: 
         size_added = synth.generate(seeds, added, aeb, start=documents)
         incremental, incremental_rss = _timed(command)
         incremental_stages = _stages(data)
+        profile.profile(seeds)
         if baseline:
             hand, hand_rss = _timed([sys.executable, "-c",
                                      f"from benchmarks.bench import by_hand; by_hand({str(seeds)!r})"])

@@ -16,8 +16,6 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline import fingerprint as fingerprints
 from pipeline.config import Config, SettingsError
-from pipeline.report.explain import current_plan, decisions, describe
-from pipeline.report.wording import printable
 from pipeline.run import driver
 from pipeline.store.manifest import plan, read_manifest, scan, selection
 from pipeline.store.paths import Layout
@@ -25,6 +23,9 @@ from pipeline.store.paths import Layout
 
 def explain_seed(args: argparse.Namespace) -> int:
     """Print what the current run decided about each seed given, as text or as JSON Lines (`--json`)."""
+    from pipeline.report.explain import current_plan, decisions, describe  # only this command needs them
+    from pipeline.report.wording import printable
+
     data = Path(args.data)
     if not (data / "stats.json").exists():
         print(f"seed-corpus: no corpus in {args.data} yet; run `make corpus` first", file=sys.stderr)
@@ -83,7 +84,9 @@ def corpus(args: argparse.Namespace) -> int:
 
 def plan_run(args: argparse.Namespace) -> int:
     """Say what `corpus` would do with these arguments, and do none of it: new, changed and deleted seeds
-    (in size or mtime, against the last run's manifest) and the shards it would clean. Reads no seed."""
+    (in size, mtime or change time, against the last run's manifest) and the shards it would clean. Reads no seed."""
+    from pipeline.report.wording import printable  # only this command and explain print names
+
     checked = _arguments(args)
     if isinstance(checked, str):
         print(f"seed-corpus: {checked}", file=sys.stderr)

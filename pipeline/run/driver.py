@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import multiprocessing
 import os
@@ -181,6 +182,7 @@ def _corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) -
                 run = {**run, "started": wall_started}  # for the report only: not part of any output's name
                 if any(not layout.shard(shard, run["config"], digest)["docs.jsonl"].exists()
                        for shard, digest in run["shards"]):  # cleaning to do: ready what it needs once, here,
+                    importlib.import_module("pipeline.run.clean_stage")  # imported once, inherited by workers
                     try:  # so that each forked task process inherits it compiled (and vetted)
                         load_rules(config.rules)
                         load_markup(config.rules)

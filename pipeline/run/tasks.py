@@ -20,7 +20,7 @@ from pathlib import Path
 import luigi
 
 from pipeline.config import Config
-from pipeline.run import clean_stage, dedup_stage, finish_stage, merge
+from pipeline.run import dedup_stage, finish_stage, merge
 from pipeline.store.files import CorruptFile, dumps, read_json
 from pipeline.store.paths import OUTPUTS, Layout
 from pipeline.store.publish import failure, forget
@@ -87,6 +87,8 @@ class CleanShard(PipelineTask):
 
     def run(self) -> None:
         versions = self.layout.shard_versions(self.shard, self.config)
+        from pipeline.run import clean_stage  # here: a run with nothing to clean never loads the HTML parser
+
         clean_stage.clean_shard(Path(self.seeds), self.layout.inputs(self.shard, self.digest),
                           versions[-1] if versions else None, self.settings(self.config), paths(self.output()),
                           self.layout.transient(self.shard, self.config, self.digest),

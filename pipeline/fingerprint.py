@@ -13,6 +13,7 @@ import ast
 import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -89,7 +90,7 @@ def _module(path: Path, size: int, mtime_ns: int, folder: Path) -> tuple[bytes, 
     imports `x`, and `x.y` too where `y` is a module of package `x`."""
     text = path.read_bytes()
     imports = []
-    for node in ast.walk(ast.parse(text)):
+    for node in _statements(ast.parse(text).body):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
             package = node.module.partition(".")[2]
             imports.append(package)
@@ -101,6 +102,17 @@ def _module(path: Path, size: int, mtime_ns: int, folder: Path) -> tuple[bytes, 
         elif isinstance(node, ast.Import):
             imports += [alias.name.partition(".")[2] for alias in node.names if alias.name.startswith("pipeline.")]
     return text, imports
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of a module, nested ones too (an import inside a function), without visiting the
+    expressions: a tenth of the nodes `ast.walk` visits, and imports are statements."""
+    for statement in body:
+        yield statement
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(statement, name, ()):
+                yield from _statements(child.body if isinstance(child, ast.excepthandler | ast.match_case)
+                                       else [child])
 
 
 def cleaning(config: Config) -> str:

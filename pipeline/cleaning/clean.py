@@ -10,7 +10,7 @@ import bisect
 import hashlib
 from dataclasses import dataclass
 
-from pipeline.cleaning import dates, html_extract, language, title_and_date
+from pipeline.cleaning import dates, html_extract, language, seed_names, title_and_date
 from pipeline.cleaning.boilerplate import Label, classify
 from pipeline.cleaning.containers import Record
 from pipeline.cleaning.decode import NotText, decode
@@ -20,8 +20,6 @@ from pipeline.cleaning.text import is_prose, reflow, words
 from pipeline.cleaning.urls import host
 from pipeline.config import Config
 from pipeline.documents import Code, Document, Rejection, Removal, UrlSource
-
-HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 
 
 @dataclass(slots=True)
@@ -54,7 +52,7 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     if known.kind is not None:
         is_html = known.kind == "html"
     else:
-        is_html = path.lower().endswith(HTML_SUFFIXES) or html_extract.looks_like_html(decoded.text)
+        is_html = seed_names.is_html(path) or html_extract.looks_like_html(decoded.text)
     page = html_extract.extract(decoded.text, load_markup(config.rules)) if is_html else html_extract.Page(blocks=[])
     repaired = repair("\n".join(page.blocks) if is_html else decoded.text, html=is_html)
     lines = repaired.text.split("\n")

@@ -23,13 +23,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
+from pipeline.cleaning.seed_names import JSONL_SUFFIXES, WARC_SUFFIXES, is_html
 from pipeline.cleaning.text import has_surrogates, writable
 from pipeline.documents import Code, Refused
 
 logging.getLogger("warcio").setLevel(logging.ERROR)  # its record warnings are ours to report, as rejections
 
-WARC_SUFFIXES = (".warc",)
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
 PAGE_RECORDS = ("response", "resource")
@@ -75,12 +74,6 @@ class Record:
     notes: tuple[str, ...] = field(default=())  # what reading it had to mend (lone surrogates replaced)
 
 
-def is_container(name: str) -> bool:
-    """Whether a seed file of this name may hold several documents (then its records are numbered)."""
-    inner = name.lower().removesuffix(".gz")
-    return inner.endswith(WARC_SUFFIXES + JSONL_SUFFIXES)
-
-
 def records(name: str, data: bytes, limits: Limits) -> Iterator[Record]:
     """The documents a seed file holds, in file order, one at a time; raises Unreadable when the file (or
     the rest of it) cannot be read."""
@@ -92,12 +85,7 @@ def records(name: str, data: bytes, limits: Limits) -> Iterator[Record]:
     elif lower.endswith(JSONL_SUFFIXES):
         yield from jsonl_records(data, limits)
     else:
-        yield Record(None, data, kind=_kind_of_name(lower))
-
-
-def _kind_of_name(lower: str) -> str | None:
-    """A compressed page's format by its inner name ("story.html.gz" is HTML); None lets the bytes decide."""
-    return "html" if lower.endswith((".html", ".htm", ".xhtml", ".shtml")) else None
+        yield Record(None, data, kind="html" if is_html(lower) else None)  # else the bytes decide
 
 
 def gunzip(data: bytes, max_bytes: int) -> bytes:

@@ -20,6 +20,7 @@ import numpy as np
 
 from pipeline.cleaning import containers
 from pipeline.cleaning.clean import clean
+from pipeline.cleaning.seed_names import is_container
 from pipeline.cleaning.urls import same_page
 from pipeline.config import Config
 from pipeline.dedup import minhash, repeated_lines
@@ -66,7 +67,7 @@ def clean_seed(seed: Seed, read: Callable[[], bytes], config: Config) -> list[Cl
         data = read()
     except (OSError, ValueError) as err:
         return [unread(seed, err)]
-    container = seed.path if containers.is_container(seed.path) else None
+    container = seed.path if is_container(seed.path) else None
     lines: list[Cleaned] = []
     found = containers.records(seed.path, data, limits(config))
     while True:

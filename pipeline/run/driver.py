@@ -23,8 +23,6 @@ import luigi.configuration
 from luigi.execution_summary import LuigiStatusCode
 
 from pipeline import fingerprint as fingerprints
-from pipeline.cleaning import language
-from pipeline.cleaning.rules import load_markup, load_rules
 from pipeline.config import Config
 from pipeline.dedup.minhash import bands
 from pipeline.run.progress import Progress
@@ -97,6 +95,21 @@ def learn(layout: Layout, run: dict, found: list[Seed]) -> None:
         if shard in unhashed and learnt.exists():
             hashes.update(read_json(learnt)["sha256"])
     write_manifest(layout.manifest, found, read_manifest(layout.manifest), hashes, _transient(layout, run))
+
+
+def _ready_to_clean(config: Config) -> str | None:
+    """Ready what cleaning needs, once, in this process, so that every task process Luigi forks inherits it:
+    the cleaning code, the rules compiled (and vetted), the language model. Why the rules cannot be used, or
+    None. A run with nothing to clean never pays for it."""
+    importlib.import_module("pipeline.run.clean_stage")
+    rules = importlib.import_module("pipeline.cleaning.rules")
+    try:
+        rules.load_rules(config.rules)
+        rules.load_markup(config.rules)
+    except ValueError as err:
+        return str(err)
+    importlib.import_module("pipeline.cleaning.language").identifier()
+    return None
 
 
 def _progress(layout: Layout, run: dict) -> Progress:
@@ -181,15 +194,9 @@ def _corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) -
                 run_id, run, found = prepare(seeds, layout, config, selection(args.include, args.exclude))
                 run = {**run, "started": wall_started}  # for the report only: not part of any output's name
                 if any(not layout.shard(shard, run["config"], digest)["docs.jsonl"].exists()
-                       for shard, digest in run["shards"]):  # cleaning to do: ready what it needs once, here,
-                    importlib.import_module("pipeline.run.clean_stage")  # imported once, inherited by workers
-                    try:  # so that each forked task process inherits it compiled (and vetted)
-                        load_rules(config.rules)
-                        load_markup(config.rules)
-                    except ValueError as err:
-                        print(f"seed-corpus: {err}", file=sys.stderr)
-                        return 2
-                    language.identifier()
+                       for shard, digest in run["shards"]) and (problem := _ready_to_clean(config)):
+                    print(f"seed-corpus: {problem}", file=sys.stderr)
+                    return 2
                 task = Run(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
                 _verify_outputs(layout, run_id)
                 result = _build(task, args, _progress(layout, run))

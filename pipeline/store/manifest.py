@@ -20,7 +20,7 @@ from pathlib import Path
 
 import xxhash
 
-from pipeline.cleaning.containers import is_container
+from pipeline.cleaning.seed_names import is_container
 from pipeline.documents import Code
 from pipeline.store.files import CorruptFile, load_jsonl, write_jsonl
 
@@ -148,7 +148,8 @@ def _named(found: Iterator[Found]) \
     for (path, fs), info, reason in entries:
         if fs is not None and path in taken:
             path = f"{path} [raw name {fs}]"
-        elif (record := RECORD.match(path)) and record.group(1) in containers and not is_container(path):
+        elif "#" in path and (record := RECORD.match(path)) and record.group(1) in containers \
+                and not is_container(path):
             path, fs = f"{path} [file]", os.fsencode(path).hex()
         taken.add(path)
         named.append(((path, fs), info, reason))

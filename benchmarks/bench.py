@@ -111,7 +111,7 @@ def row(name: str, f1: float, p: float, r: float, extra: str = "") -> str:
 
 
 def bench_text(aeb: Path) -> None:
-    """Issue 3: the text path over the 181 raw_text scrapes, scored against the article bodies."""
+    """The text path over the 181 raw_text scrapes, scored against the article bodies."""
     pages = [json.loads(line) for line in (aeb / "textmode.jsonl").read_text().splitlines()]
     texts, seconds = run_pipeline({f"{p['id']}.txt": p["raw_text"].encode() for p in pages})
     f1, p, r = score((texts.get(f"{page['id']}.txt", ""), page["gold_text"]) for page in pages)
@@ -123,7 +123,7 @@ def bench_text(aeb: Path) -> None:
 
 
 def bench_decode(aeb: Path) -> None:
-    """Issue 7: decode + repair throughput on clean typographic text and on its mojibake."""
+    """Decode + repair throughput on clean typographic text and on its mojibake."""
     import ftfy
 
     clean_text = "\n".join(json.loads(line)["gold_text"] for line in (aeb / "textmode.jsonl").read_text().splitlines())
@@ -149,7 +149,7 @@ def _throughput(work: Callable[[], object], size: int, seconds: float = 2.0) -> 
 
 
 def bench_dedup(aeb: Path, documents: int = 20_000, seed: int = 7) -> None:
-    """Issue 8: signature speed, LSH time, and pair precision/recall against brute-force exact Jaccard on a
+    """Signature speed, LSH time, and pair precision/recall against brute-force exact Jaccard on a
     generated corpus of ~400-word documents with planted near duplicates at known edit rates."""
     config = Config.load()
     threshold, num_perm = config.dedup.threshold, config.dedup.num_perm
@@ -240,7 +240,7 @@ def _default_lsh_recall(signatures: np.ndarray, truth: set, threshold: float, nu
 
 
 def bench_html(aeb: Path) -> None:
-    """Issue 4: the 181 saved pages, decompressed, as one seed folder through the whole pipeline."""
+    """The 181 saved pages, decompressed, as one seed folder through the whole pipeline."""
     truth = json.loads((aeb / "ground-truth.json").read_text())
     pages = {path.name.split(".")[0]: gzip.decompress(path.read_bytes())
              for path in sorted((aeb / "html").glob("*.gz"))}
@@ -273,7 +273,7 @@ STAGES = {"clean": ("CleanShard",), "dedup merge": ("Representatives", "DedupBan
 
 
 def bench_scale(aeb: Path, documents: int = 10_000, workers: int = 2, baseline: bool = True) -> None:
-    """Issue 9: a generated folder of N realistic seeds: a full run, a rerun with nothing new, a rerun after
+    """A generated folder of N realistic seeds: a full run, a rerun with nothing new, a rerun after
     adding 1% new seeds, and the plain by-hand way side by side; then where each run's time went."""
     with tempfile.TemporaryDirectory() as tmp:
         seeds, data = Path(tmp) / "seeds", Path(tmp) / "data"

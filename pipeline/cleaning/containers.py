@@ -20,7 +20,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.cleaning.seed_names import JSONL_SUFFIXES, WARC_SUFFIXES, is_html
@@ -32,7 +31,10 @@ logging.getLogger("warcio").setLevel(logging.ERROR)  # its record warnings are o
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
 PAGE_RECORDS = ("response", "resource")
-IDENTITY = ("", "identity", "none")
+# Content encodings whose records are read: warcio inflates gzip and deflate with zlib. It reads br too when
+# the brotli package is installed, but fails on current brotli releases (a Decompressor without
+# unused_data) and would lose the rest of the crawl: br is named as unsupported whatever is installed.
+READABLE_ENCODINGS = ("", "identity", "none", "gzip", "deflate")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # JSON Lines' line ends; never U+2028, which str.splitlines also splits on
 BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
@@ -145,7 +147,7 @@ def _warc_record(number: int, record: object, max_bytes: int, remaining: int) ->
         return Record(number, url=url, fetched=fetched,
                       rejected=f"content type {media or 'unknown'} (not a page)", code=Code.CONTENT_TYPE)
     encoding = ((record.http_headers.get_header("Content-Encoding") if record.http_headers else None) or "").lower()
-    if encoding.strip() not in IDENTITY and encoding.strip() not in BufferedReader.get_supported_decompressors():
+    if encoding.strip() not in READABLE_ENCODINGS:
         return Record(number, url=url, fetched=fetched, code=Code.CONTENT_ENCODING,
                       rejected=f"content encoding {encoding.strip()} not supported")
     if remaining <= 0:

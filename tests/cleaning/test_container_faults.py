@@ -14,9 +14,11 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.cleaning import containers
 from pipeline.cleaning.clean import clean
+from pipeline.cleaning.urls import same_page
 from pipeline.config import Config
 from pipeline.documents import Code, Document
 from tests.cleaning.test_containers import ARTICLE, TEXTS, page
+from tests.run.test_pipeline import read, run
 
 LIMITS = containers.Limits(50_000_000, 1_000_000_000, ("html", "body"), ("text", "content"), ("url", "link"),
                            ("title", "headline"), ("date", "published"))
@@ -125,8 +127,6 @@ def test_nan_and_infinite_settings_are_refused(tmp_path):
 
 
 def test_placeholder_and_home_page_urls_name_no_page():
-    from pipeline.cleaning.urls import same_page
-
     for url in ("about:blank", "N/A", "urn:uuid:1", "https://site.example/", "https://www.site.example",
                 "", "http://[::1"):
         assert same_page(url) is None, url
@@ -135,8 +135,6 @@ def test_placeholder_and_home_page_urls_name_no_page():
 
 
 def test_unrelated_records_sharing_a_placeholder_url_are_all_kept(tmp_path):
-    from tests.run.test_pipeline import read, run
-
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     items = [{"url": url, "text": TEXTS[language]} for url, language in

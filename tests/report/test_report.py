@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import jsonschema
@@ -18,8 +19,10 @@ import pytest
 
 from pipeline.__main__ import main
 from pipeline.report.pages import IndexEntry, SearchIndex
+from pipeline.run import clean_stage
 from pipeline.run.progress import Progress
 from tests.conftest import ROOT, SEEDS
+from tests.run.test_pipeline import copy_seeds, run
 
 SCHEMA = json.loads((ROOT / "pipeline" / "corpus.schema.json").read_text())
 REMOVED_SCHEMA = json.loads((ROOT / "pipeline" / "removed.schema.json").read_text())
@@ -147,8 +150,6 @@ def test_progress_prints_plain_lines_when_not_on_a_terminal(tmp_path):
     assert progress.line().startswith("shards 1/2, documents 22/40")
     progress.start()
     pending.write_text("")
-    import time
-
     time.sleep(0.1)
     progress.stop()
     lines = stream.getvalue().splitlines()
@@ -157,9 +158,6 @@ def test_progress_prints_plain_lines_when_not_on_a_terminal(tmp_path):
 
 
 def test_a_running_shard_reports_its_seeds_as_it_cleans_them(tmp_path, monkeypatch):
-    from pipeline.run import clean_stage
-    from tests.run.test_pipeline import copy_seeds, run
-
     seen: list[str] = []
     real = clean_stage.clean_seed
     monkeypatch.setattr(clean_stage, "PROGRESS_EVERY", 0.0)

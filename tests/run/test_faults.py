@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
-from tests.conftest import SEEDS
+from pipeline.__main__ import main
+from tests.cleaning.test_containers import write_export
+from tests.conftest import ROOT, SEEDS
 from tests.run.test_pipeline import CLEANED, copy_seeds, read, run
 
 FIRST = sorted(SEEDS.iterdir())[0].name
@@ -34,8 +41,6 @@ def test_a_seed_edited_in_place_with_its_mtime_put_back_is_cleaned_again_once(tm
 
 
 def test_a_plain_file_named_like_a_containers_record_keeps_its_own_verdict(tmp_path):
-    from tests.cleaning.test_containers import write_export
-
     seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
     write_export(seeds / "export.jsonl")
     shutil.copy(seeds / FIRST, seeds / "export.jsonl#2")  # a copy of a seed, under a record's name
@@ -51,8 +56,6 @@ def test_a_plain_file_named_like_a_containers_record_keeps_its_own_verdict(tmp_p
 
 
 def test_terminal_output_escapes_control_characters_in_names(tmp_path, capsys):
-    from pipeline.__main__ import main
-
     seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
     hostile = "x\x1b]0;owned\x07\x1b[2J.txt"
     shutil.copy(seeds / FIRST, seeds / hostile)
@@ -79,9 +82,6 @@ def test_clear_messages_for_a_data_file_an_empty_seeds_and_a_filter_matching_not
 
 
 def test_explain_knows_the_runs_seeds_and_lists_a_containers_records(tmp_path, capsys):
-    from pipeline.__main__ import main
-    from tests.cleaning.test_containers import write_export
-
     seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
     write_export(seeds / "export.jsonl")
     assert run(seeds, data) == 0
@@ -142,8 +142,6 @@ def test_links_inside_data_are_never_followed(tmp_path, capsys):
 def _many_seeds(folder, copies: int) -> None:
     """`copies` distinct articles per development seed: each a seed's text with its words in another order
     per line, so that nothing is a duplicate and every one takes cleaning."""
-    import random
-
     folder.mkdir()
     for path in sorted(SEEDS.iterdir()):
         lines = path.read_text().splitlines()
@@ -154,13 +152,6 @@ def _many_seeds(folder, copies: int) -> None:
 
 
 def test_a_terminated_run_ends_its_children_says_so_and_its_rerun_reuses_the_work(tmp_path):
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from tests.conftest import ROOT
-
     seeds, data = tmp_path / "seeds", tmp_path / "data"
     _many_seeds(seeds, 160)
     settings = tmp_path / "settings.toml"

@@ -86,16 +86,22 @@ def run_pipeline(files: dict[str, bytes], workers: int = 2) -> tuple[dict[str, s
     return {path: record["text"] for path, record in records.items()}, seconds
 
 
-def run_pipeline_records(files: dict[str, bytes], workers: int = 2) -> tuple[dict[str, dict], float]:
-    """Run the whole pipeline over files as one seed folder; corpus records by seed path (a page dropped as
-    a duplicate gets the record of the copy that was kept), and seconds taken."""
+def run_pipeline_records(files: dict[str, bytes], workers: int = 2, settings: str = "") -> tuple[dict[str, dict], float]:
+    """Run the whole pipeline over files as one seed folder (with `settings`, TOML overriding the defaults);
+    corpus records by seed path (a page dropped as a duplicate gets the record of the copy that was kept),
+    and seconds taken."""
     with tempfile.TemporaryDirectory() as tmp:
         seeds, data = Path(tmp) / "seeds", Path(tmp) / "data"
         seeds.mkdir()
         for name, content in files.items():
+            (seeds / name).parent.mkdir(parents=True, exist_ok=True)
             (seeds / name).write_bytes(content)
+        override = ["--config", str(Path(tmp) / "settings.toml")] if settings else []
+        if settings:
+            (Path(tmp) / "settings.toml").write_text(settings)
         started = time.perf_counter()
-        if pipeline_main(["corpus", "--seeds", str(seeds), "--data", str(data), "--workers", str(workers)]):
+        if pipeline_main(["corpus", "--seeds", str(seeds), "--data", str(data), "--workers", str(workers),
+                          *override]):
             raise SystemExit("bench: the pipeline run failed")
         seconds = time.perf_counter() - started
         corpus = list(read_jsonl(data / "corpus.jsonl"))
@@ -376,8 +382,16 @@ def by_hand(folder: str) -> None:
     print(f"peak-rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
 
 
+def _pages_bench(root: Path) -> None:
+    """The page-type tables; imported only here, since its validation needs scikit-learn (the bench extra)."""
+    from benchmarks import pages
+
+    pages.bench(root)
+
+
 BENCHES = {"text": bench_text, "html": bench_html, "wcxb": lambda aeb: wcxb.bench(aeb.parent / "wcxb"),
-           "decode": bench_decode, "dedup": bench_dedup, "language": languages.bench}
+           "decode": bench_decode, "dedup": bench_dedup, "language": languages.bench,
+           "pages": lambda aeb: _pages_bench(aeb.parent)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 DEFAULTS = Path(__file__).with_name("settings.toml")
 RULES = Path(__file__).parent / "cleaning" / "rules.toml"
+# The types a page can be given (metadata.page_type), which [pages] keep chooses among ("all": every one).
+PAGE_TYPES = ("article", "listing", "collection", "product", "service", "forum", "documentation", "error", "wall")
 
 
 class SettingsError(ValueError):
@@ -23,6 +25,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "repetition.min_documents": (2, None), "repetition.min_chars": (1, None),
     "dedup.threshold": (0.01, 1), "dedup.num_perm": (16, 4096), "dedup.shingle_words": (1, 50),
     "dedup.short_words": (0, None), "dedup.alarm_share": (0, 1),
+    "pages.teaser_min_words": (0, None), "pages.article_floor": (0, 1),
     "publish.max_shrink": (0, 1), "publish.max_internal_errors": (0, 1),
 }
 
@@ -49,6 +52,9 @@ def _checked(given: dict, defaults: dict, origin: str, prefix: str = "") -> dict
             raise SettingsError(f"{origin}: {name!r} must be a finite number, not {value!r}")
         if kind is list and not (value and all(isinstance(item, str) and item for item in value)):
             raise SettingsError(f"{origin}: {name!r} must be a list of one or more field names, not {value!r}")
+        if name == "pages.keep" and (unknown := [item for item in value if item not in (*PAGE_TYPES, "all")]):
+            raise SettingsError(f"{origin}: {name!r} names unknown page types {unknown} "
+                                f"(known: {', '.join(PAGE_TYPES)}, or all)")
         low, high = RANGES.get(name, (None, None))
         if (low is not None and value < low) or (high is not None and value > high) or value == "":
             bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
@@ -99,9 +105,19 @@ class Dedup:
 
 
 @dataclass(frozen=True)
+class Pages:
+    keep: list[str]
+    article_floor: float
+    teaser_min_words: int
+
+
+@dataclass(frozen=True)
 class Publish:
     max_shrink: float
     max_internal_errors: float
+
+
+SECTIONS = ("export", "quality", "repetition", "dedup", "pages", "publish")  # the settings' tables
 
 
 @dataclass(frozen=True)
@@ -116,6 +132,7 @@ class Config:
     quality: Quality
     repetition: Repetition
     dedup: Dedup
+    pages: Pages
     publish: Publish
     rules: str
 
@@ -134,11 +151,12 @@ class Config:
     @classmethod
     def from_dict(cls, values: dict) -> Config:
         return cls(
-            **{k: v for k, v in values.items() if k not in ("export", "quality", "repetition", "dedup", "publish")},
+            **{k: v for k, v in values.items() if k not in SECTIONS},
             export=Export(**values["export"]),
             quality=Quality(**values["quality"]),
             repetition=Repetition(**values["repetition"]),
             dedup=Dedup(**values["dedup"]),
+            pages=Pages(**values["pages"]),
             publish=Publish(**values["publish"]),
         )
 

@@ -76,6 +76,8 @@ class Code(StrEnum):
     NO_TEXT = "no-text"  # a JSON object without `html` or `text`
     TOO_SHORT = "too-short"  # fewer than min_words after cleaning
     NOT_ARTICLE = "not-article"  # too little prose after cleaning
+    PAGE_TYPE = "page-type"  # a page of a type [pages] keep does not list (a listing, a product, a wall ...)
+    TEASER = "teaser"  # a paywalled teaser too short to be the article
     TIME_BUDGET = "time-budget"  # cleaning took longer than time_budget
     INTERNAL_ERROR = "internal-error"  # a bug: counted apart, and by the publish guard
 

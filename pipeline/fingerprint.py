@@ -115,12 +115,16 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                                        else [child])
 
 
+PAGE_MODEL = Path(__file__).parent / "cleaning" / "page_type_model.json"  # learned data the cleaning reads
+
+
 def cleaning(config: Config) -> str:
-    """Hash of everything that changes cleaning output: settings, rules text, the cleaning code and
-    library versions. Any of them changing gives every shard a new name: nothing stale is reused."""
+    """Hash of everything that changes cleaning output: settings, rules text, the page-type model, the cleaning
+    code and library versions. Any of them changing gives every shard a new name: nothing stale is reused."""
     parts = {
         "settings": {k: v for k, v in config.to_dict().items() if k not in ("rules", "publish")},
         "rules": Path(config.rules).read_text(),
+        "page_model": PAGE_MODEL.read_text(),
         "pipeline": [__version__, code_digest("clean")],
         "libraries": {name: metadata.version(name) for name in LIBRARIES},
     }

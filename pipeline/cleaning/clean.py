@@ -10,11 +10,11 @@ import bisect
 import hashlib
 from dataclasses import dataclass
 
-from pipeline.cleaning import dates, html_extract, language, seed_names, title_and_date
+from pipeline.cleaning import dates, html_extract, language, page_type, seed_names, title_and_date
 from pipeline.cleaning.boilerplate import Label, classify
 from pipeline.cleaning.containers import Record
-from pipeline.cleaning.decode import NotText, decode
-from pipeline.cleaning.repair import repair
+from pipeline.cleaning.decode import Decoded, NotText, decode
+from pipeline.cleaning.repair import Repaired, repair
 from pipeline.cleaning.rules import load_markup, load_rules
 from pipeline.cleaning.text import is_prose, reflow, words
 from pipeline.cleaning.urls import host
@@ -41,14 +41,30 @@ def document_id(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def clean(path: str, data: bytes, config: Config, known: Record | None = None) -> Document | Rejection:
-    """Turn one seed's bytes into a cleaned Document, or say why not. `known` is what the seed's container
-    said of it (a WARC record's URL, content type and fetch date; an export's url, title and date)."""
-    known = known or Record(None)
-    try:
-        decoded = decode(data)
-    except NotText as err:
-        return Rejection(path, str(err), err.code)
+@dataclass(slots=True)
+class Read:
+    """A seed read and cleaned, before it is judged: its decoding, markup, repaired lines and kept text."""
+
+    decoded: Decoded
+    is_html: bool
+    page: html_extract.Page
+    repaired: Repaired
+    lines: list[str]
+    page_title: tuple[str | None, str | None]
+    result: CleanText
+
+    def seen(self, url: str | None) -> page_type.Seen:
+        """What page typing reads of it."""
+        page, result = self.page, self.result
+        return page_type.Seen(self.lines, result.text, result.title, url, page.types,
+                              page.shape if self.is_html else None, page.linked,
+                              tuple(removal.cls for removal in result.removed),
+                              result.created is not None, bool(page.published))
+
+
+def read(data: bytes, config: Config, known: Record, path: str) -> Read:
+    """Decode, repair, extract and strip one seed (NotText when it is not text)."""
+    decoded = decode(data)
     if known.kind is not None:
         is_html = known.kind == "html"
     else:
@@ -59,11 +75,29 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     markup = is_html and page.labels is not None and len(page.labels) == len(lines)
     page_title = title_and_date.markup_title(page)
     result = clean_lines(lines, config, title=page_title[0], markup=page if markup else None)
+    return Read(decoded, is_html, page, repaired, lines, page_title, result)
+
+
+def clean(path: str, data: bytes, config: Config, known: Record | None = None) -> Document | Rejection:
+    """Turn one seed's bytes into a cleaned Document, or say why not. `known` is what the seed's container
+    said of it (a WARC record's URL, content type and fetch date; an export's url, title and date)."""
+    known = known or Record(None)
+    try:
+        seed = read(data, config, known, path)
+    except NotText as err:
+        return Rejection(path, str(err), err.code)
+    decoded, is_html, page, result = seed.decoded, seed.is_html, seed.page, seed.result
+    lines = seed.lines
     text = result.text
     count = words(text)
+    url = known.url or page.url
+    kind = page_type.classify(seed.seen(url), config.rules)
     cleaned = {"format": "html" if is_html else "text", "encoding": decoded.encoding,
-               "repairs": [*known.notes, *decoded.notes, *page.notes, *repaired.steps], "text": text,
-               "removed": [removal.to_dict() for removal in result.removed], "words": count}
+               "repairs": [*known.notes, *decoded.notes, *page.notes, *seed.repaired.steps], "text": text,
+               "removed": [removal.to_dict() for removal in result.removed], "words": count,
+               **page_type_fields(kind)}
+    if refused := _refused_type(kind, count, config):
+        return Rejection(path, refused[1], refused[0], details=cleaned)
     if count < config.min_words:
         return Rejection(path, f"too short after cleaning ({count} words, minimum {config.min_words})",
                          Code.TOO_SHORT, details=cleaned)
@@ -75,10 +109,9 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
             prose < quality.min_prose_share * (count - rows) or (rows and prose < quality.prose_min_words)):
         return Rejection(path, f"not an article: {prose} of {count} words are in sentences of prose",
                          Code.NOT_ARTICLE, details=cleaned)
-    url = known.url or page.url
     created, created_source = title_and_date.date_of(known, url, page, lines, (result.created, result.created_source),
                                                      result.created_above, decoded.text if is_html else None)
-    title, title_source = title_and_date.choose_title(known, page_title, (result.title, result.title_source))
+    title, title_source = title_and_date.choose_title(known, seed.page_title, (result.title, result.title_source))
     meta = {
         "path": path,
         "title": title,
@@ -89,6 +122,7 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
         "repairs": cleaned["repairs"],
         "removed": cleaned["removed"],
         "words": count,
+        **page_type_fields(kind),
     }
     meta["language"], meta["language_score"] = language.identify(text)
     if page.language:
@@ -101,6 +135,28 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     if known.fetched:
         meta["fetched"] = known.fetched
     return Document(document_id(data), text, config.source, created, meta)
+
+
+def page_type_fields(kind: page_type.PageType) -> dict:
+    """A document's page type metadata: the type, its score, the article score, the signals, truncated."""
+    fields = {"page_type": kind.name, "page_type_score": kind.score, "article_score": kind.article,
+              "page_type_signals": list(kind.signals)}
+    return {**fields, "truncated": True} if kind.truncated else fields
+
+
+def _refused_type(kind: page_type.PageType, count: int, config: Config) -> tuple[Code, str] | None:
+    """Why a page of this type is not kept (its code and reason), or None. Kept: a type [pages] keep lists,
+    or, when it lists articles, a page the model gives at least article_floor odds of being one (losing an
+    article costs more than keeping a stray page); never a teaser too short to be the article."""
+    pages, signals = config.pages, "; ".join(kind.signals[:4])
+    if kind.truncated and count < pages.teaser_min_words:
+        return Code.TEASER, (f"paywalled teaser: {count} words before the paywall "
+                             f"(minimum {pages.teaser_min_words}): {signals}")
+    if "all" in pages.keep or kind.name in pages.keep or (
+            "article" in pages.keep and kind.name not in page_type.RULE_TYPES and kind.article >= pages.article_floor):
+        return None
+    return Code.PAGE_TYPE, (f"{kind.name} page (not an article): {kind.name} {kind.score:.2f}, "
+                            f"article {kind.article:.2f}; {signals}")
 
 
 def clean_lines(lines: list[str], config: Config, title: str | None = None,

@@ -68,6 +68,8 @@ class Page:
     published: list[tuple[str, str]] = field(default_factory=list)  # (where the markup says so, ISO date)
     notes: tuple[str, ...] = ()  # what reading the markup had to mend
     modified: list[tuple[str, str]] = field(default_factory=list)
+    types: tuple[str, ...] = ()  # what the markup says the page is: JSON-LD and microdata types, "og:" + og:type
+    shape: dict[str, int] = field(default_factory=dict)  # counts of the elements page typing reads (SHAPE_TAGS)
 
 
 def looks_like_html(text: str) -> bool:
@@ -351,6 +353,10 @@ PUBLISHED = (("JSON-LD datePublished", "ld:datepublished"), ("article:published_
 MODIFIED = (("JSON-LD dateModified", "ld:datemodified"), ("article:modified_time", "article:modified_time"),
             ("og:updated_time", "og:updated_time"), ("itemprop dateModified", "datemodified"),
             ("dcterms.modified", "dcterms.modified"))
+# Elements whose counts tell a page's type: teaser cards, forms and buttons, code, prices and ratings.
+SHAPE_TAGS = ("a", "article", "h2", "h3", "li", "time", "form", "input", "button", "select", "textarea", "pre",
+              "code", "table", "img", "p")
+SHAPE_PROPS = ("price", "ratingvalue", "author", "datepublished")  # itemprop values counted, in lower case
 LINK = re.compile(r"(https?:)?/\S*$", re.IGNORECASE)  # a canonical link that is a URL, not a stray title
 
 
@@ -361,7 +367,8 @@ def _metadata(soup: BeautifulSoup) -> dict:
     first: dict[str, Tag] = {}  # the first tag of each name, as soup.find would return
     for tag in tags:
         first.setdefault(tag.name, tag)
-    ld, metas = _json_ld(tags), _meta_index(tags)
+    ld, types = _json_ld(tags)
+    metas = _meta_index(tags)
     strings = {key: value for key, value in ld.items() if isinstance(value, str)}
     mended = [key for key, value in strings.items() if has_surrogates(value)]
     metas.update({f"ld:{key.lower()}": writable(value) for key, value in strings.items()})
@@ -380,6 +387,9 @@ def _metadata(soup: BeautifulSoup) -> dict:
             "declared_titles": titles,
             "published": published, "modified": _dates(MODIFIED, metas),
             "language": language or None, "url": url or None, "body": writable(body) if body else None,
+            "types": _types(types, tags, metas),
+            "shape": {**_shape(tags), "author_meta": int(bool(metas.get("author") or metas.get("article:author")
+                                                              or "author" in ld))},
             "notes": (f"replaced lone surrogates in the JSON-LD {', '.join(mended)} with U+FFFD",) if mended else ()}
 
 
@@ -405,8 +415,11 @@ def _meta_index(tags: list[Tag]) -> dict[str, str]:
     return index
 
 
-def _json_ld(tags: list[Tag]) -> dict:
-    """The first JSON-LD object with a headline or datePublished (an Article), else {}."""
+def _json_ld(tags: list[Tag]) -> tuple[dict, list[str]]:
+    """The first JSON-LD object with a headline or datePublished (an Article), else {}; and every @type the
+    page's JSON-LD declares, in order."""
+    article: dict = {}
+    types: list[str] = []
     for script in (tag for tag in tags if tag.name == "script" and tag.get("type") == "application/ld+json"):
         try:
             data = json.loads(script.string or "")
@@ -418,7 +431,32 @@ def _json_ld(tags: list[Tag]) -> dict:
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
-                if "headline" in item or "datePublished" in item:
-                    return item
+                declared = item.get("@type")
+                types.extend(t for t in (declared if isinstance(declared, list) else [declared]) if isinstance(t, str))
+                if not article and ("headline" in item or "datePublished" in item):
+                    article = item
                 stack.extend(v for v in item.values() if isinstance(v, list | dict))
-    return {}
+    return article, types
+
+
+def _types(declared: list[str], tags: list[Tag], metas: dict[str, str]) -> tuple[str, ...]:
+    """The page's declared types, each once: JSON-LD @type, microdata itemtype (its last path part), and
+    og:type as "og:article"."""
+    found = [*declared]
+    found += [str(tag["itemtype"]).rstrip("/").rsplit("/", 1)[-1] for tag in tags if tag.get("itemtype")]
+    if og := metas.get("og:type"):
+        found.append("og:" + og.strip().lower())
+    return tuple(dict.fromkeys(t.strip() for t in found if t.strip()))
+
+
+def _shape(tags: list[Tag]) -> dict[str, int]:
+    """How many of each SHAPE_TAGS element, password fields and SHAPE_PROPS itemprops the page holds."""
+    shape = dict.fromkeys((*SHAPE_TAGS, "password", *SHAPE_PROPS), 0)
+    for tag in tags:
+        if tag.name in shape:
+            shape[tag.name] += 1
+        if tag.name == "input" and str(tag.get("type", "")).lower() == "password":
+            shape["password"] += 1
+        if (prop := tag.get("itemprop")) and (key := str(prop).lower()) in SHAPE_PROPS:
+            shape[key] += 1
+    return shape

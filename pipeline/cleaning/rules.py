@@ -73,9 +73,10 @@ class Rules:
         return len(self.rules)
 
 
-def _alternation(patterns: list[str]) -> re.Pattern:
-    """One case-insensitive expression matching where any of `patterns` does (none: never matches)."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
+def _alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
+    """One expression (case-insensitive unless `flags` say otherwise) matching where any of `patterns`
+    does (none: never matches)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", flags)
 
 
 def _anchored(pattern: str) -> bool:
@@ -250,3 +251,97 @@ def descriptions(path: str) -> dict[str, str]:
     data = _read(path)
     found = {entry["name"]: entry.get("description", "") for entry in (*data.get("markup", []), *data.get("rule", []))}
     return {**found, **{name: str(text) for name, text in data.get("signals", {}).items()}}
+
+
+PAGE_CLASSES = ("product", "service", "collection", "listing", "forum", "documentation", "error", "wall", "teaser")
+RULE_CLASSES = ("error", "wall", "teaser")  # decided by phrases alone, and searched only where they can decide
+PLACES = ("line", "title", "url")
+UPPER = re.compile(r"(?<!\\)[A-Z]")  # an upper-case letter that is not an escape (\W, \S, \D, \B)
+
+
+@dataclass(frozen=True)
+class PageSignal:
+    """One [[page]] phrase of rules.toml: text that tells a page's type (an add-to-basket button, a
+    pagination bar, "Page not found"), searched in each line, the title or the URL, casefolded. Patterns
+    anchored at the start (^...) are matched at the start only, which is what keeps them cheap."""
+
+    name: str
+    cls: str
+    description: str
+    where: str
+    anchored: re.Pattern | None
+    loose: re.Pattern | None
+    max_words: int
+
+    def matches(self, key: str) -> bool:
+        return bool((self.anchored and self.anchored.match(key)) or (self.loose and self.loose.search(key)))
+
+
+@dataclass(frozen=True, eq=False)
+class PageSignals:
+    """The [[page]] phrases by place, and each place's anchored patterns in one expression (one match rules
+    out most lines)."""
+
+    signals: tuple[PageSignal, ...]
+
+    @cached_property
+    def by_place(self) -> dict[str, tuple[PageSignal, ...]]:
+        return {where: tuple(s for s in self.signals if s.where == where) for where in PLACES}
+
+    @cached_property
+    def anchored(self) -> dict[str, re.Pattern]:
+        """Per place, all its anchored patterns in one expression, for `match`."""
+        return {where: _alternation([s.anchored.pattern for s in found if s.anchored], flags=0)
+                for where, found in self.by_place.items()}
+
+    @lru_cache(maxsize=64)  # noqa: B019 - one object per rules file, cached for the run
+    def of(self, where: str, classes: tuple[str, ...]) -> tuple[PageSignal, ...]:
+        """The phrases of a place and of `classes`."""
+        return tuple(s for s in self.by_place[where] if s.cls in classes)
+
+    @lru_cache(maxsize=64)  # noqa: B019
+    def loose_of(self, where: str, classes: tuple[str, ...]) -> tuple[PageSignal, ...]:
+        """... those of them with unanchored patterns, which the place's anchored expression cannot rule out."""
+        return tuple(s for s in self.of(where, classes) if s.loose)
+
+    @lru_cache(maxsize=64)  # noqa: B019
+    def longest(self, where: str, classes: tuple[str, ...]) -> int:
+        """The most words a phrase of a place and of `classes` looks at."""
+        return max((s.max_words for s in self.of(where, classes)), default=0)
+
+    @lru_cache(maxsize=64)  # noqa: B019
+    def pinned_words(self, where: str, classes: tuple[str, ...]) -> int:
+        """The most words an anchored phrase of a place and of `classes` looks at."""
+        return max((s.max_words for s in self.of(where, classes) if s.anchored), default=0)
+
+
+def _compiled(patterns: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+@cache
+def page_signals(path: str) -> PageSignals:
+    """The [[page]] phrases of the rules file; raises ValueError naming the bad one."""
+    signals = []
+    for entry in _read(path).get("page", []):
+        try:
+            if entry["class"] not in PAGE_CLASSES:
+                raise ValueError(f"class must be one of {', '.join(PAGE_CLASSES)}, not {entry['class']!r}")
+            where = entry.get("where", "line")
+            if where not in PLACES:
+                raise ValueError(f"where must be one of {', '.join(PLACES)}, not {where!r}")
+            patterns = list(entry["patterns"])
+            if any(UPPER.search(p) for p in patterns):
+                raise ValueError("write patterns in lower case: the text they search is casefolded")
+            anchored, loose = _compiled([p for p in patterns if _anchored(p)]), \
+                _compiled([p for p in patterns if not _anchored(p)])
+            for pattern in (anchored, loose):
+                if pattern and path != SHIPPED and (problem := vet(pattern)):
+                    raise ValueError(problem)
+            signals.append(PageSignal(entry["name"], entry["class"], entry["description"], where, anchored, loose,
+                                      int(entry.get("max_words", 12 if where == "line" else 40))))
+        except (KeyError, re.error, ValueError, TypeError) as err:
+            raise ValueError(f"page phrase {entry.get('name', '?')!r} in {path}: {err}") from err
+    loaded = PageSignals(tuple(signals))
+    _ = loaded.anchored  # compiled now: forked workers inherit them
+    return loaded

@@ -66,6 +66,7 @@ def describe(found: dict, width: int = 100) -> Iterator[str]:
         meta = found["cleaned"]
         yield f"format    {meta['format']}, read as {meta['encoding']}"
         yield f"repairs   {wording.repairs(meta['repairs'], meta['encoding'])}"
+        yield f"page      {wording.page_type(meta)}"
         yield f"words     {meta['words']} left after cleaning, {wording.count(len(meta['removed']), 'line')} removed:"
         yield from _removals(meta["removed"], width)
         return
@@ -80,6 +81,7 @@ def describe(found: dict, width: int = 100) -> Iterator[str]:
     if meta.get("url"):
         yield f"url       {meta['url']}" + (f" (fetched {meta['fetched']})" if meta.get("fetched") else "")
     yield f"language  {meta['language']} (probability {meta['language_score']})"
+    yield f"page      {wording.page_type(meta)}"
     yield f"repairs   {wording.repairs(meta['repairs'], meta['encoding'])}"
     yield (f"title     {meta['title']!r} (from {meta.get('title_source') or 'the record'})" if meta["title"]
            else "title     none found")

@@ -375,6 +375,8 @@ def _document(doc: dict) -> str:
     facts.append(f"{_e(meta['format'])}, {_e(meta['encoding'])}")
     if meta.get("language"):
         facts.append(f"language {_e(meta['language'])}")
+    if meta.get("page_type"):
+        facts.append(f"{_e(wording.page_type(meta))}")
     facts.append(f"{wording.count(meta['words'], 'word')} kept, {wording.count(len(meta['removed']), 'line')} removed")
     if meta.get("url"):
         facts.append(f"from {_e(meta['url'])}")
@@ -487,6 +489,7 @@ def _index(path: Path, stats: dict, index: SearchIndex, clusters: int, cluster_p
     summary = "".join(f"<tr><th>{name}</th><td class=n>{stats[name]}</td></tr>"
                       for name in ("read", "kept", "duplicates", "rejected", "repaired"))
     charts = (_bars("What became of the inputs", [(name, stats[name]) for name in ("kept", "duplicates", "rejected")])
+              + _bars("Pages read, by type", list(stats.get("page_types", {}).items()))
               + _bars("Lines removed, by class", list(stats.get("removed_by_class", {}).items())[:12])
               + _bars("Documents, by site (largest 8)",
                       [(name, site["read"]) for name, site in list(stats.get("sites", {}).items())[:8]]))
@@ -497,6 +500,7 @@ def _index(path: Path, stats: dict, index: SearchIndex, clusters: int, cluster_p
     site_rows = "".join(
         f"<tr><td>{_e(name)}</td><td class=n>{site['read']}</td><td class=n>{site['kept'] / site['read']:.0%}</td>"
         f"<td class=n>{site['duplicates']}</td><td class=n>{site['rejected']}</td>"
+        f"<td>{_e(', '.join(f'{kind} ({count})' for kind, count in site.get('page_types', {}).items()))}</td>"
         f"<td>{_e(', '.join(f'{rule} ({count})' for rule, count in site['top_rules'].items()))}</td></tr>"
         for name, site in list(stats.get("sites", {}).items())[:SITES_SHOWN])
     encodings = ", ".join(f"{_e(name)}: {count}" for name, count in stats["encodings"].items())
@@ -513,7 +517,8 @@ def _index(path: Path, stats: dict, index: SearchIndex, clusters: int, cluster_p
             f"<h2>Rules</h2><table><tr><th>rule</th><th>class</th><th>what it removes</th><th>lines</th>"
             f"<th>documents</th></tr>{rule_rows}</table>"
             f"<h2>Sites (the URL's host, or the folder; the {SITES_SHOWN} with the most documents)</h2><table><tr>"
-            f"<th>site</th><th>documents</th><th>kept</th><th>duplicates</th><th>rejected</th><th>top rules</th>"
+            f"<th>site</th><th>documents</th><th>kept</th><th>duplicates</th><th>rejected</th><th>page types</th>"
+            f"<th>top rules</th>"
             f"</tr>{site_rows}</table>"
             f"<h2>Every input</h2><p><input id=q placeholder='search by path or title' size=40> "
             f"<select id=rule><option value=''>any rule</option>{options}</select> "

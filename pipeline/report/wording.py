@@ -55,3 +55,13 @@ def printable(text: str) -> str:
     """Text safe to print to a terminal: control characters (ESC, the C1 set, BEL...) shown as escapes, so
     that a file name or a scraped line cannot move the cursor, retitle the window or hide what follows."""
     return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def page_type(meta: dict) -> str:
+    """A document's page type in words: "listing page (0.91; article 0.04): 12 x read-more, ..."."""
+    if "page_type" not in meta:
+        return "page type not recorded (cleaned before page typing)"
+    cut = ", cut off by a paywall" if meta.get("truncated") else ""
+    signals = "; ".join(meta.get("page_type_signals", []))
+    return (f"{meta['page_type']} page ({meta['page_type_score']:.2f}; article {meta.get('article_score', 0):.2f})"
+            f"{cut}: {signals}")

@@ -24,7 +24,8 @@ from pipeline.store.paths import Layout
 
 ORDER = "order"  # a part's rejected lines carry their place in the outputs (Cleaned.order), dropped when merged
 # Counters of a part, summed over parts into stats.json (rule_classes: "rule\tclass" keys, read apart there).
-TALLIES = ("encodings", "languages", "removed_by_rule", "removed_by_class", "documents_by_rule", "rule_classes")
+TALLIES = ("encodings", "languages", "removed_by_rule", "removed_by_class", "documents_by_rule", "rule_classes",
+           "page_types", "kept_page_types")
 COUNTS = ("read", "kept", "duplicates", "rejected", "internal_errors", "timeouts", "repaired")
 
 
@@ -71,13 +72,15 @@ def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, 
             counts["read"] += 1
             if record.rejection is not None:
                 counts["rejected"] += 1
-                _site(sites, record.path, None).update(("read", "rejected"))
+                site = _site(sites, record.path, None)
+                site.update(("read", "rejected"))
                 counts["internal_errors"] += record.rejection.code == Code.INTERNAL_ERROR
                 counts["timeouts"] += record.rejection.code == Code.TIME_BUDGET
                 rejected.write(dumps({"path": record.path, "reason": record.rejection.reason,
                                       "code": record.rejection.code, ORDER: record.order()}) + "\n")
                 if details := record.rejection.details:  # rejected after cleaning: the report shows why
                     _read_as(counts, tallies, details)
+                    _typed(tallies, site, details)
                     shown.append(({"id": None, "text": details["text"], "created": None, "rejected":
                                    record.rejection.reason, "metadata": {"path": record.path, "title": None,
                                    **{k: v for k, v in details.items() if k != "text"}}}, record.order()))
@@ -86,6 +89,7 @@ def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, 
             site = _site(sites, record.path, document.metadata.get("host"))
             site["read"] += 1
             _read_as(counts, tallies, document.metadata)
+            _typed(tallies, site, document.metadata)
             if record.path in dropped:
                 counts["duplicates"] += 1
                 site["duplicates"] += 1
@@ -96,6 +100,7 @@ def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, 
             meta = document.metadata
             counts["kept"] += 1
             tallies["languages"][meta["language"]] += 1
+            tallies["kept_page_types"][meta["page_type"]] += 1
             tallies["removed_by_rule"].update(r["rule"] for r in meta["removed"])
             tallies["removed_by_class"].update(r["class"] for r in meta["removed"])
             tallies["documents_by_rule"].update({r["rule"] for r in meta["removed"]})
@@ -121,6 +126,12 @@ def _read_as(counts: Counter, tallies: dict[str, Counter], meta: dict) -> None:
     """Count how an input that was decoded read: its encoding, and whether anything had to be repaired."""
     tallies["encodings"][meta["encoding"]] += 1
     counts["repaired"] += bool(meta["repairs"])
+
+
+def _typed(tallies: dict[str, Counter], site: Counter, meta: dict) -> None:
+    """Count the page type of an input that was read as a page (kept, dropped or rejected after cleaning)."""
+    tallies["page_types"][meta["page_type"]] += 1
+    site[f"type:{meta['page_type']}"] += 1
 
 
 def _site(sites: dict[str, Counter], path: str, host: str | None) -> Counter:

@@ -85,6 +85,7 @@ def run_stats(stems: list[Path], fingerprint: str, config: Config) -> dict:
             **{k: counts[k] for k in ("read", "kept", "duplicates", "rejected", "internal_errors", "timeouts")},
             "repaired": counts["repaired"], "encodings": dict(sorted(tallies["encodings"].items())),
             "languages": _by_count(tallies["languages"]),
+            "page_types": _by_count(tallies["page_types"]), "kept_page_types": _by_count(tallies["kept_page_types"]),
             "removed_by_rule": dict(sorted(tallies["removed_by_rule"].items())),
             "removed_by_class": _by_count(tallies["removed_by_class"]),
             "documents_by_rule": dict(sorted(tallies["documents_by_rule"].items())),
@@ -93,13 +94,14 @@ def run_stats(stems: list[Path], fingerprint: str, config: Config) -> dict:
 
 
 def _sites(sites: dict[str, Counter]) -> dict[str, dict]:
-    """Per site, most documents first: documents read, kept, dropped as duplicates and rejected, and the
-    rules that removed the most lines from its kept documents."""
+    """Per site, most documents first: documents read, kept, dropped as duplicates and rejected, its pages
+    by type, and the rules that removed the most lines from its kept documents."""
     table = {}
     for name, site in sorted(sites.items(), key=lambda item: (-item[1]["read"], item[0])):
         rules = Counter({key[5:]: count for key, count in site.items() if key.startswith("rule:")})
+        types = Counter({key[5:]: count for key, count in site.items() if key.startswith("type:")})
         table[name] = {**{key: site[key] for key in ("read", "kept", "duplicates", "rejected")},
-                       "top_rules": dict(list(_by_count(rules).items())[:3])}
+                       "page_types": _by_count(types), "top_rules": dict(list(_by_count(rules).items())[:3])}
     return table
 
 

@@ -184,7 +184,7 @@ class Similarity:
 
 @dataclass(frozen=True)
 class Entry:
-    """What dedup needs to know of a document."""
+    """What dedup needs to know of a document: its keys, and what ranks it among its copies."""
 
     path: str
     id: str
@@ -192,11 +192,62 @@ class Entry:
     words: int
     created: str | None
     url: str | None = None  # urls.same_page of the document's URL, when it has one
+    lost: int = 0  # characters lost for good: U+FFFD replacement characters left in its text
+    page: bool = False  # an HTML page or a record with a URL: a richer source than a bare text scrape
+    known: int = 0  # how many of title, date and URL it has
+    title: str | None = None
+    link: str | None = None  # the document's URL, to lend to a kept copy lacking one
 
 
 def priority(entry: Entry) -> tuple:
-    """Which document of a cluster is kept: most words, then earliest date (undated last), then path."""
-    return (-entry.words, entry.created or "9999-99-99", entry.path)
+    """Which document of a cluster is kept, best first: no characters lost, then the richer source (a page
+    over a text scrape), the more it knows (title, date, URL), the more words, the earliest date (undated
+    last), then path. Copies of one story differ little in words, so chrome never outranks a clean page."""
+    return (entry.lost > 0, not entry.page, -entry.known, -entry.words, entry.created or "9999-99-99", entry.path)
+
+
+PRIORITY_WORDS = ("no replacement characters (U+FFFD)", "a page, not a bare text scrape",
+                  "more of title, date and URL known", "more words", "the earliest date", "the first path")
+
+
+def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate]) -> dict[str, dict]:
+    """For each kept document that copies were folded into, by id: its cluster (size, the kinds of its
+    copies, why it was kept) and what it lacks that a copy has (title, date, URL), taken from the best copy
+    having it, with where it came from."""
+    by_path = {entry.path: entry for entry in entries}
+    by_id = {entry.id: entry for entry in entries if entry.path not in {d.path for d in found}}
+    members: dict[str, list[Duplicate]] = {}
+    for duplicate in found:
+        members.setdefault(duplicate.duplicate_of, []).append(duplicate)
+    notes = {}
+    for head_id, copies in members.items():
+        head = by_id[head_id]
+        others = sorted((by_path[d.path] for d in copies), key=priority)
+        kinds: dict[str, int] = {}
+        for duplicate in copies:
+            kinds[duplicate.kind] = kinds.get(duplicate.kind, 0) + 1
+        fill = {}
+        for field, value in (("title", head.title), ("created", head.created), ("url", head.link)):
+            lender = next((o for o in others if value is None and getattr(o, LENT[field])), None)
+            if lender is not None:
+                fill[field] = [getattr(lender, LENT[field]), f"copy {lender.path}"]
+        notes[head_id] = {"size": len(copies) + 1, "kinds": dict(sorted(kinds.items())),
+                          "chosen_because": chosen_because(head, others), "fill": fill}
+    return notes
+
+
+LENT = {"title": "title", "created": "created", "url": "link"}  # what a copy lends, by its Entry field
+
+
+def chosen_because(head: Entry, others: Sequence[Entry]) -> str:
+    """Why `head` was kept over its copies: the first criterion of `priority` it wins on against the best of
+    them."""
+    if not others:
+        return "the only copy"
+    best = min(priority(other) for other in others)
+    mine = priority(head)
+    rank = next((k for k, (a, b) in enumerate(zip(mine, best, strict=True)) if a != b), len(PRIORITY_WORDS) - 1)
+    return PRIORITY_WORDS[rank]
 
 
 @dataclass(frozen=True)
@@ -208,7 +259,7 @@ class Duplicate:
 
     def to_dict(self) -> dict:
         return {"path": self.path, "duplicate_of": self.duplicate_of, "similarity": self.similarity,
-                "kind": self.kind}
+                "kind": self.kind, "cluster": self.duplicate_of}
 
 
 def representatives(entries: Sequence[Entry]) -> tuple[dict[int, tuple[int, float, str]], list[int]]:

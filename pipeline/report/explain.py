@@ -77,6 +77,9 @@ def describe(found: dict, width: int = 100) -> Iterator[str]:
                f"({found['kept_path'] or 'the kept copy'}), similarity {found['similarity']}")
     else:
         yield f"status    kept as {document['id']}"
+        if (cluster := meta.get("cluster", {})).get("size", 1) > 1:
+            kinds = ", ".join(f"{count} {kind}" for kind, count in cluster["kinds"].items())
+            yield f"cluster   {cluster['size']} copies ({kinds}); this one kept for {cluster['chosen_because']}"
     yield f"format    {meta['format']}, read as {meta['encoding']}"
     if meta.get("url"):
         yield f"url       {meta['url']}" + (f" (fetched {meta['fetched']})" if meta.get("fetched") else "")

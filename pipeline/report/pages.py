@@ -377,6 +377,9 @@ def _document(doc: dict) -> str:
         facts.append(f"language {_e(meta['language'])}")
     if meta.get("page_type"):
         facts.append(f"{_e(wording.page_type(meta))}")
+    if (cluster := meta.get("cluster", {})).get("size", 1) > 1:
+        facts.append(f"kept over {cluster['size'] - 1} cop{'y' if cluster['size'] == 2 else 'ies'} for "
+                     f"{_e(cluster['chosen_because'])}")
     facts.append(f"{wording.count(meta['words'], 'word')} kept, {wording.count(len(meta['removed']), 'line')} removed")
     if meta.get("url"):
         facts.append(f"from {_e(meta['url'])}")

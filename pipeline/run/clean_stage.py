@@ -222,6 +222,14 @@ def _fetched_url(document: Document) -> bool:
     return document.metadata.get("url_source") == UrlSource.RECORD
 
 
+def _rank_keys(document: Document) -> dict:
+    """What ranks a document among its copies (minhash.priority), and what it can lend to a kept copy."""
+    meta = document.metadata
+    return {"lost": document.text.count("\ufffd"), "page": meta["format"] == "html" or _fetched_url(document),
+            "known": sum(bool(v) for v in (meta.get("title"), document.created, meta.get("url"))),
+            "title": meta.get("title"), "link": meta.get("url")}
+
+
 def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[str, Path],
                        earlier: dict[str, Path] | None = None) -> None:
     """Per kept document, in row order: dedup keys, MinHash signature, shingle hashes and template line keys.
@@ -251,7 +259,7 @@ def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[
             keys.append({"path": document.metadata["path"], "id": document.id, "exact": minhash.exact_key(words),
                          "words": len(words), "created": document.created, "shingles": len(hashes),
                          **({"url": page} if _fetched_url(document) and (page := same_page(
-                             document.metadata["url"])) else {})})
+                             document.metadata["url"])) else {}), **_rank_keys(document)})
             shingles.append(hashes)
             sigs[row] = signatures[k]
             held = np.array(repeated_lines.document_keys(document.text, config.repetition.min_chars), dtype=np.uint64)

@@ -26,7 +26,9 @@ def read_keys(shards: Sequence[Shard]) -> list[list[dict]]:
 
 def load_entries(keys: list[list[dict]]) -> list[minhash.Entry]:
     """Every document's dedup entry, in shard order (the row order of the concatenated signatures)."""
-    return [minhash.Entry(key["path"], key["id"], key["exact"], key["words"], key["created"], key.get("url"))
+    return [minhash.Entry(key["path"], key["id"], key["exact"], key["words"], key["created"], key.get("url"),
+                          key.get("lost", 0), key.get("page", False), key.get("known", 0), key.get("title"),
+                          key.get("link"))
             for shard in keys for key in shard]
 
 
@@ -88,12 +90,15 @@ def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], exact: Path,
     row_of_path = {entry.path: row for row, entry in enumerate(entries)}
     gone = {d.path for d in found}
     row_of_kept_id = {entry.id: row for row, entry in enumerate(entries) if entry.path not in gone}
-    shares: dict[int, dict] = {number: {"dropped": [], "heads": set()} for number in numbers}
+    shares: dict[int, dict] = {number: {"dropped": [], "heads": set(), "clusters": {}} for number in numbers}
     for duplicate in found:
         shares[shard_of_row[row_of_path[duplicate.path]]]["dropped"].append(duplicate.to_dict())
         shares[shard_of_row[row_of_kept_id[duplicate.duplicate_of]]]["heads"].add(duplicate.duplicate_of)
+    for head, note in minhash.cluster_notes(entries, found).items():
+        shares[shard_of_row[row_of_kept_id[head]]]["clusters"][head] = note
     for number, share in shares.items():
-        write_json(verdicts[number], {"dropped": share["dropped"], "heads": sorted(share["heads"])})
+        write_json(verdicts[number], {"dropped": share["dropped"], "heads": sorted(share["heads"]),
+                                      "clusters": dict(sorted(share["clusters"].items()))})
     write_jsonl(out, (d.to_dict() for d in found))  # last: marks the stage done
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.cleaning.urls import host
 from pipeline.config import Config
 from pipeline.dedup import repeated_lines
-from pipeline.documents import Cleaned, Code
+from pipeline.documents import Cleaned, Code, Document
 from pipeline.report import pages
 from pipeline.run.dedup_stage import Shard, shard_line_keys
 from pipeline.store.files import atomic_write, dumps, load_array, read_json, read_jsonl, write_json, write_jsonl
@@ -47,14 +48,15 @@ def part_digest(shard: Shard, verdicts: dict, template_lines: Path, report_finge
     pairs = pairs[np.isin(pairs[:, 1], load_array(template_lines))]
     repeated = np.unique(pairs[:, 1]).tolist()
     # Kept documents that others were folded into (heads) are also shown beside their copies in the report.
-    depends = [shard["docs.jsonl"].name, verdicts["dropped"], verdicts["heads"], repeated, report_fingerprint]
+    depends = [shard["docs.jsonl"].name, verdicts["dropped"], verdicts["heads"], verdicts["clusters"], repeated,
+               report_fingerprint]
     digest = hashlib.blake2b(json.dumps(depends).encode(), digest_size=8).hexdigest()
     return digest, {"dropped": dropped, "repeated": set(repeated), "templated": set(pairs[:, 0].tolist()),
-                    "heads": set(verdicts["heads"])}
+                    "heads": set(verdicts["heads"]), "clusters": verdicts["clusters"]}
 
 
 def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, dropped: set[str],
-               repeated: set[int], templated: set[int], heads: set[str]) -> None:
+               repeated: set[int], templated: set[int], heads: set[str], clusters: dict[str, dict]) -> None:
     """One shard's share of the corpus. `seeds`: the shard's seeds.json (their content sum travels on to the
     run's id). `templated`: rows (among the shard's kept and dropped documents) of the documents holding a
     `repeated` line; only they are read for stripping."""
@@ -98,6 +100,7 @@ def write_part(stem: Path, docs: Path, shard: int, seeds: dict, config: Config, 
             if row in templated:
                 repeated_lines.strip_document(document, repeated, config.repetition.min_chars, config.min_words)
             meta = document.metadata
+            _clustered(document, clusters.get(document.id))
             counts["kept"] += 1
             tallies["languages"][meta["language"]] += 1
             tallies["kept_page_types"][meta["page_type"]] += 1
@@ -126,6 +129,25 @@ def _read_as(counts: Counter, tallies: dict[str, Counter], meta: dict) -> None:
     """Count how an input that was decoded read: its encoding, and whether anything had to be repaired."""
     tallies["encodings"][meta["encoding"]] += 1
     counts["repaired"] += bool(meta["repairs"])
+
+
+def _clustered(document: Document, note: dict | None) -> None:
+    """A kept document's cluster (`metadata.cluster`: id, size, the kinds of its copies, why this copy was
+    kept), and the title, date or URL it lacked, taken from a copy (`*_source`: "copy PATH")."""
+    meta = document.metadata
+    if note is None:
+        meta["cluster"] = {"id": document.id, "size": 1}
+        return
+    meta["cluster"] = {"id": document.id, **{key: note[key] for key in ("size", "kinds", "chosen_because")}}
+    for field, (value, source) in note["fill"].items():
+        if field == "created":
+            document.created, meta["created_source"] = value, source
+        elif field == "title":
+            meta["title"], meta["title_source"] = value, source
+        else:
+            meta["url"], meta["url_source"] = value, source
+            if site := host(value):
+                meta["host"] = site
 
 
 def _typed(tallies: dict[str, Counter], site: Counter, meta: dict) -> None:

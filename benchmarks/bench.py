@@ -27,7 +27,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHash, MinHashLSH
 
-from benchmarks import languages, profile, synth, wcxb
+from benchmarks import copies, languages, profile, synth, wcxb
 from pipeline.__main__ import main as pipeline_main
 from pipeline.cleaning.clean import clean
 from pipeline.cleaning.decode import decode
@@ -80,13 +80,19 @@ def score(pairs: Iterable[tuple[str, str]]) -> tuple[float, float, float]:
     return (2 * p * r / (p + r) if p + r else 0.0), p, r
 
 
+# Extraction is measured on every page, whatever its type: the page-type bench measures what is kept.
+EXTRACTION = '[pages]\nkeep = ["all"]\n'
+
+
 def run_pipeline(files: dict[str, bytes], workers: int = 2) -> tuple[dict[str, str], float]:
-    """Run the whole pipeline over files as one seed folder; texts by seed path, and seconds taken."""
-    records, seconds = run_pipeline_records(files, workers)
+    """Run the whole pipeline over files as one seed folder, every page type kept; texts by seed path, and
+    seconds taken."""
+    records, seconds = run_pipeline_records(files, workers, EXTRACTION)
     return {path: record["text"] for path, record in records.items()}, seconds
 
 
-def run_pipeline_records(files: dict[str, bytes], workers: int = 2, settings: str = "") -> tuple[dict[str, dict], float]:
+def run_pipeline_records(files: dict[str, bytes], workers: int = 2,
+                         settings: str = "") -> tuple[dict[str, dict], float]:
     """Run the whole pipeline over files as one seed folder (with `settings`, TOML overriding the defaults);
     corpus records by seed path (a page dropped as a duplicate gets the record of the copy that was kept),
     and seconds taken."""
@@ -250,7 +256,7 @@ def bench_html(aeb: Path) -> None:
     truth = json.loads((aeb / "ground-truth.json").read_text())
     pages = {path.name.split(".")[0]: gzip.decompress(path.read_bytes())
              for path in sorted((aeb / "html").glob("*.gz"))}
-    records, seconds = run_pipeline_records({f"{page}.html": data for page, data in pages.items()})
+    records, seconds = run_pipeline_records({f"{page}.html": data for page, data in pages.items()}, 2, EXTRACTION)
     texts = {path: record["text"] for path, record in records.items()}
     f1, p, r = score((texts.get(f"{page}.html", ""), truth[page]["articleBody"]) for page in pages)
     config = Config.load()
@@ -391,7 +397,8 @@ def _pages_bench(root: Path) -> None:
 
 BENCHES = {"text": bench_text, "html": bench_html, "wcxb": lambda aeb: wcxb.bench(aeb.parent / "wcxb"),
            "decode": bench_decode, "dedup": bench_dedup, "language": languages.bench,
-           "pages": lambda aeb: _pages_bench(aeb.parent)}
+           "pages": lambda aeb: _pages_bench(aeb.parent),
+           "copies": lambda aeb: copies.bench(aeb.parent, run_pipeline_records)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -95,7 +95,8 @@ def validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return probabilities
 
 
-def report(name: str, y: np.ndarray, probabilities: np.ndarray, classes: list[str], chosen: float | None = None) -> None:
+def report(name: str, y: np.ndarray, probabilities: np.ndarray, classes: list[str],
+           chosen: float | None = None) -> None:
     """The by-site confusion table of the most likely type, and what each article floor keeps (`chosen`: the
     settings' floor, marked)."""
     predicted = [classes[int(row.argmax())] for row in probabilities]

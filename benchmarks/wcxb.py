@@ -56,7 +56,7 @@ def row(name: str, f1: float, p: float, r: float, extra: str = "") -> str:
 
 def bench(folder: Path) -> None:
     """Print the WCXB tables: HTML (with title, date and speed) and text mode."""
-    from benchmarks.bench import run_pipeline_records  # the shared runner; imported here to avoid a cycle
+    from benchmarks.bench import EXTRACTION, run_pipeline_records  # the shared runner; here to avoid a cycle
 
     if not folder.exists():
         print(f"\n## WCXB: {folder} not found; skipped")
@@ -65,7 +65,7 @@ def bench(folder: Path) -> None:
     gold = {page: truth[page].get("main_content") or "" for page in pages}
     titled = [page for page in pages if truth[page].get("title")]
     dated = [page for page in pages if truth[page].get("publish_date")]
-    records, seconds = run_pipeline_records({f"{page}.html": data for page, data in pages.items()})
+    records, seconds = run_pipeline_records({f"{page}.html": data for page, data in pages.items()}, 2, EXTRACTION)
     found = {page: records.get(f"{page}.html") for page in pages}
     print(f"\n## WCXB articles: {len(pages)} saved pages of 700+ sites as one seed folder")
     print(f"| {'system':<44} | F1    | P     | R     | title   | date    | pages/s | ms/page |")
@@ -81,7 +81,8 @@ def bench(folder: Path) -> None:
     print("| trafilatura 2.3.1, default (README)          | 0.937 | 0.940 | 0.954 | 414/793 | 558/659 |")
     print("| resiliparse 2.0.1, main_content (README)     | 0.874 | 0.852 | 0.939 |         |         |")
     print(language_agreement(found.values()))
-    texts, seconds = run_pipeline_records({f"{page['id']}.txt": page["raw_text"].encode() for page in textmode})
+    texts, seconds = run_pipeline_records({f"{page['id']}.txt": page["raw_text"].encode() for page in textmode}, 2,
+                                          EXTRACTION)
     f1, p, r = mean_scores(((texts.get(f"{page['id']}.txt") or {}).get("text", ""), page["gold_text"])
                            for page in textmode)
     print(f"\n## WCXB text mode: the same {len(textmode)} pages as plain-text scrapes (raw_text)")

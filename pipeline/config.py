@@ -24,7 +24,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "quality.min_prose_share": (0, 1), "quality.prose_min_words": (1, None), "quality.article_prose_words": (1, None),
     "repetition.min_documents": (2, None), "repetition.min_chars": (1, None),
     "dedup.threshold": (0.01, 1), "dedup.num_perm": (16, 4096), "dedup.shingle_words": (1, 50),
-    "dedup.short_words": (0, None), "dedup.alarm_share": (0, 1),
+    "dedup.short_words": (0, None), "dedup.containment": (0, 1), "dedup.alarm_share": (0, 1),
     "pages.teaser_min_words": (0, None), "pages.article_floor": (0, 1),
     "publish.max_shrink": (0, 1), "publish.max_internal_errors": (0, 1),
 }
@@ -101,6 +101,7 @@ class Dedup:
     num_perm: int
     shingle_words: int
     short_words: int
+    containment: float
     alarm_share: float
 
 

@@ -173,13 +173,32 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class Similarity:
-    """Exact Jaccard similarity of two documents' shingle sets, by row: how candidate pairs are confirmed."""
+    """Exact Jaccard similarity of two documents' shingle sets, by row: how candidate pairs are confirmed;
+    and containment, the share of the smaller set inside the larger."""
 
     def __init__(self, shingle_sets: Sequence[np.ndarray]) -> None:
         self.sets = shingle_sets
 
     def __call__(self, i: int, j: int) -> float:
         return jaccard(self.sets[i], self.sets[j])
+
+    def containment(self, i: int, j: int) -> tuple[float, int, int]:
+        """(share of the smaller set in the larger, the smaller's row, the larger's row); ties: i is smaller."""
+        a, b = self.sets[i], self.sets[j]
+        small, large = (i, j) if len(a) <= len(b) else (j, i)
+        smaller = min(len(a), len(b))
+        shared = len(np.intersect1d(a, b, assume_unique=True)) if smaller else 0
+        return (shared / smaller if smaller else 0.0), small, large
+
+
+def lsh_threshold(threshold: float, containment: float) -> float:
+    """The Jaccard similarity LSH must find pairs at: the near-duplicate threshold, or, when containment is
+    on, that of a copy holding half of a longer document (a trimmed wire copy: Jaccard about 0.5)."""
+    return min(threshold, CONTAINED_JACCARD) if containment > 0 else threshold
+
+
+CONTAINED_JACCARD = 0.5  # a copy of half a document, every sentence of it inside the whole
+PROSE_HEAD = 0.5  # a document with less of its words in prose is mostly furniture: it absorbs no copy
 
 
 @dataclass(frozen=True)
@@ -196,7 +215,8 @@ class Entry:
     page: bool = False  # an HTML page or a record with a URL: a richer source than a bare text scrape
     known: int = 0  # how many of title, date and URL it has
     title: str | None = None
-    link: str | None = None  # the document's URL, to lend to a kept copy lacking one
+    link: str | None = None
+    prose: float = 1.0  # share of its words in sentences of prose
 
 
 def priority(entry: Entry) -> tuple:
@@ -313,10 +333,13 @@ def distinct_pairs(found: Sequence[np.ndarray]) -> np.ndarray:
 
 
 def cluster(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]], pairs: np.ndarray,
-            compare: Similarity, threshold: float) -> list[Duplicate]:
+            compare: Similarity, threshold: float, containment: float = 0.0) -> list[Duplicate]:
     """Confirm candidate pairs, union-find them into components, and inside each component let documents,
     in keep order, join the kept document they are most similar to, only if that similarity itself reaches
-    the threshold: A≈B and B≈C never fold C into A."""
+    the threshold: A≈B and B≈C never fold C into A. Then, with `containment`, a kept document whose shingles
+    lie at least that share inside a longer kept document is its "contained" copy (a trimmed or embedded
+    story). A document that is mostly furniture (little prose) never absorbs another: two sidebars alike
+    are not one story."""
     dropped = dict(dropped)
     parent: dict[int, int] = {}
 
@@ -327,24 +350,52 @@ def cluster(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]]
             i = parent[i]
         return i
 
+    inside: list[tuple[int, int, float]] = []  # (smaller, larger, containment) of pairs short of the threshold
     for i, j in distinct_pairs([pairs]).tolist():
         if compare(i, j) >= threshold:
             parent[find(i)] = find(j)
+        elif containment > 0:
+            share, small, large = compare.containment(i, j)
+            if share >= containment and entries[small].words >= CONTAINED_MIN_WORDS:
+                inside.append((small, large, share))
     groups: dict[int, list[int]] = {}
     for i in list(parent):
         groups.setdefault(find(i), []).append(i)
     for members in groups.values():
         leaders: list[int] = []
         for i in sorted(members, key=lambda m: priority(entries[m])):
-            scored = [(compare(i, lead), lead) for lead in leaders]
+            scored = [(compare(i, lead), lead) for lead in leaders if entries[lead].prose >= PROSE_HEAD]
             best = max(scored, key=lambda s: (s[0], -leaders.index(s[1])), default=(0.0, -1))
             if best[0] >= threshold:
                 dropped[i] = (best[1], round(best[0], 4), "near")
             else:
                 leaders.append(i)
+    _contained(entries, dropped, inside)
     result = []
     for i, (head, score, kind) in dropped.items():
-        while head in dropped:  # an exact copy of a document that was itself folded into another
-            head, score, kind = dropped[head][0], min(score, dropped[head][1]), "near"
+        while head in dropped:  # a copy of a document that was itself folded into another
+            onward, its_score, its_kind = dropped[head]
+            head, score = onward, min(score, its_score)
+            kind = "contained" if "contained" in (kind, its_kind) else "near"
         result.append(Duplicate(entries[i].path, entries[head].id, score, kind))
     return sorted(result, key=lambda d: d.path)
+
+
+CONTAINED_MIN_WORDS = 30  # shorter documents are compared on characters: too little to say one is inside another
+
+
+def _contained(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]],
+               inside: list[tuple[int, int, float]]) -> None:
+    """Fold each contained document into its best container that is still kept, smaller documents last (so
+    that a container is settled before what it contains), never into one that is mostly furniture."""
+    containers: dict[int, list[tuple[int, float]]] = {}
+    for small, large, share in inside:
+        containers.setdefault(small, []).append((large, share))
+    for small in sorted(containers, key=lambda i: (-entries[i].words, priority(entries[i]))):
+        if small in dropped:
+            continue
+        found = [(large, share) for large, share in containers[small]
+                 if large not in dropped and entries[large].prose >= PROSE_HEAD]
+        if found:
+            large, share = min(found, key=lambda f: (-f[1], priority(entries[f[0]])))
+            dropped[small] = (large, round(share, 4), "contained")

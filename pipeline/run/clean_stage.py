@@ -21,6 +21,8 @@ import numpy as np
 from pipeline.cleaning import containers
 from pipeline.cleaning.clean import clean
 from pipeline.cleaning.seed_names import is_container
+from pipeline.cleaning.text import is_prose
+from pipeline.cleaning.text import words as line_words
 from pipeline.cleaning.urls import same_page
 from pipeline.config import Config
 from pipeline.dedup import minhash, repeated_lines
@@ -222,10 +224,14 @@ def _fetched_url(document: Document) -> bool:
     return document.metadata.get("url_source") == UrlSource.RECORD
 
 
-def _rank_keys(document: Document) -> dict:
-    """What ranks a document among its copies (minhash.priority), and what it can lend to a kept copy."""
+def _rank_keys(document: Document, prose_min_words: int) -> dict:
+    """What ranks a document among its copies (minhash.priority), what it can lend to a kept copy, and how
+    much of it is prose (furniture absorbs no copy)."""
     meta = document.metadata
-    return {"lost": document.text.count("\ufffd"), "page": meta["format"] == "html" or _fetched_url(document),
+    lines = document.text.split("\n")
+    prose = sum(line_words(line) for line in lines if is_prose(line, prose_min_words)) / max(1, meta["words"])
+    return {"prose": round(min(1.0, prose), 3), "lost": document.text.count("\ufffd"),
+            "page": meta["format"] == "html" or _fetched_url(document),
             "known": sum(bool(v) for v in (meta.get("title"), document.created, meta.get("url"))),
             "title": meta.get("title"), "link": meta.get("url")}
 
@@ -259,7 +265,8 @@ def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[
             keys.append({"path": document.metadata["path"], "id": document.id, "exact": minhash.exact_key(words),
                          "words": len(words), "created": document.created, "shingles": len(hashes),
                          **({"url": page} if _fetched_url(document) and (page := same_page(
-                             document.metadata["url"])) else {}), **_rank_keys(document)})
+                             document.metadata["url"])) else {}),
+                         **_rank_keys(document, config.quality.prose_min_words)})
             shingles.append(hashes)
             sigs[row] = signatures[k]
             held = np.array(repeated_lines.document_keys(document.text, config.repetition.min_chars), dtype=np.uint64)

@@ -28,11 +28,16 @@ def load_entries(keys: list[list[dict]]) -> list[minhash.Entry]:
     """Every document's dedup entry, in shard order (the row order of the concatenated signatures)."""
     return [minhash.Entry(key["path"], key["id"], key["exact"], key["words"], key["created"], key.get("url"),
                           key.get("lost", 0), key.get("page", False), key.get("known", 0), key.get("title"),
-                          key.get("link"))
+                          key.get("link"), key.get("prose", 1.0))
             for shard in keys for key in shard]
 
 
 EXACT_KINDS = ("exact", "exact-url")
+
+
+def lsh_threshold(config: Config) -> float:
+    """The similarity the LSH bands are tuned to find (see minhash.lsh_threshold)."""
+    return minhash.lsh_threshold(config.dedup.threshold, config.dedup.containment)
 
 
 def write_representatives(shards: Sequence[Shard], out: dict[str, Path]) -> None:
@@ -46,7 +51,7 @@ def write_representatives(shards: Sequence[Shard], out: dict[str, Path]) -> None
 
 def write_band(shards: Sequence[Shard], representatives: Path, band: int, config: Config, out: Path) -> None:
     """One LSH band's candidate pairs; it reads only that band's columns of every signature."""
-    rows = minhash.bands(config.dedup.threshold, config.dedup.num_perm)[1]
+    rows = minhash.bands(lsh_threshold(config), config.dedup.num_perm)[1]
     columns = slice(band * rows, (band + 1) * rows)
     matrix = np.concatenate([np.zeros((0, rows), np.uint32),
                              *(load_array(shard["sigs.npy"], mmap=True)[:, columns] for shard in shards)])
@@ -86,7 +91,8 @@ def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], exact: Path,
         shard_of_row += [number] * len(shard_keys)
     dropped = {row: (head, 1.0, EXACT_KINDS[kind]) for row, head, kind in load_array(exact).tolist()}
     pairs = np.concatenate([np.zeros((0, 2), np.int64), *(load_array(band) for band in bands)])
-    found = minhash.cluster(entries, dropped, pairs, minhash.Similarity(sets), config.dedup.threshold)
+    found = minhash.cluster(entries, dropped, pairs, minhash.Similarity(sets), config.dedup.threshold,
+                            config.dedup.containment)
     row_of_path = {entry.path: row for row, entry in enumerate(entries)}
     gone = {d.path for d in found}
     row_of_kept_id = {entry.id: row for row, entry in enumerate(entries) if entry.path not in gone}

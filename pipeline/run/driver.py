@@ -24,7 +24,7 @@ from luigi.execution_summary import LuigiStatusCode
 
 from pipeline import fingerprint as fingerprints
 from pipeline.config import Config
-from pipeline.dedup.minhash import bands
+from pipeline.dedup.minhash import bands, lsh_threshold
 from pipeline.run.progress import Progress
 from pipeline.run.tasks import Run
 from pipeline.store.files import CorruptFile, atomic_write, read_json, verify, write_json, write_jsonl
@@ -79,7 +79,8 @@ def prepare(seeds: Path, layout: Layout, config: Config, select: Callable[[str],
     finish = fingerprints.code_digest("finish")
     run_id = json_digest([dedup_id, finish])
     run = {"config": fingerprint, "seeds": str(seeds), "shards": listing, "sizes": [len(m) for _, m in shards.values()],
-           "dedup": dedup_id, "finish": finish, "bands": bands(config.dedup.threshold, config.dedup.num_perm)[0]}
+           "dedup": dedup_id, "finish": finish,
+           "bands": bands(lsh_threshold(config.dedup.threshold, config.dedup.containment), config.dedup.num_perm)[0]}
     _write_once(layout.run(run_id), run)
     return run_id, run, found
 

@@ -105,3 +105,31 @@ def test_a_better_copy_added_later_takes_over_the_cluster_as_a_full_run_would(tm
     assert read(data, "corpus.jsonl")[0]["metadata"]["path"] == "b-page.html"
     for name in ("corpus.jsonl", "duplicates.jsonl", "rejected.jsonl", "removed.jsonl"):
         assert (data / name).read_bytes() == (full / name).read_bytes(), name
+
+
+def test_a_page_missing_a_paragraph_its_copies_share_loses_to_the_complete_copy(tmp_path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    story = [*PARAGRAPHS, "The ministry said the first tenders would be published before the end of the month, "
+             "with contracts for the three most dangerous passes to be awarded by the summer."]
+    (seeds / "a-page.html").write_text(html_page(HEADLINE, story[:-1]))  # its extraction lost the last paragraph
+    (seeds / "b-scrape.txt").write_text(scrape(story, headline=HEADLINE))
+    edited = [story[0].replace("on Monday", "this week"), *story[1:]]  # lightly edited by the syndicating site
+    (seeds / "c-syndicated.txt").write_text(scrape(edited))
+    run(seeds, data)
+    [kept] = read(data, "corpus.jsonl")
+    assert kept["metadata"]["path"] == "b-scrape.txt"
+    assert kept["metadata"]["cluster"]["chosen_because"] == "the most complete text of the story"
+
+
+def test_a_clean_page_inside_a_scrape_with_more_chrome_is_kept_over_it(tmp_path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    (seeds / "b-page.html").write_text(html_page(HEADLINE, PARAGRAPHS))
+    chrome = [f"Sponsored: {p}" for p in reversed(PARAGRAPHS[:3])]  # prose that survives cleaning: not the story
+    (seeds / "a-scrape.txt").write_text(scrape([*PARAGRAPHS, *chrome], headline=HEADLINE))
+    run(seeds, data)
+    [kept] = read(data, "corpus.jsonl")
+    [duplicate] = read(data, "duplicates.jsonl")
+    assert kept["metadata"]["path"] == "b-page.html"
+    assert duplicate["path"] == "a-scrape.txt"

@@ -1,8 +1,8 @@
 """Copies: which copy of a story the pipeline keeps, and whether trimmed and embedded copies are found.
 
 - Best copy: every AEB page and the first WCXB articles as three copies in one seed folder (the saved HTML
-  page, its plain-text scrape, and a lossy syndicated copy: the article's text with words swapped and
-  characters lost to U+FFFD). Each copy's text is scored against the gold text; a cluster's kept copy
+  page, its plain-text scrape, and a lossy re-scrape: the scrape with words swapped and characters lost to
+  U+FFFD). Each copy's text is scored against the gold text; a cluster's kept copy
   should be within 0.01 F1 of its best copy. Printed beside the earlier rule (most words, then earliest
   date, then path) on the same copies.
 - Containment: articles' gold texts, each with a copy trimmed to 50-75% of its paragraphs (from the top, as
@@ -73,10 +73,10 @@ def _best_copy(articles: list[tuple[str, bytes, str, str]], run: Callable) -> No
     rng = random.Random(5)
     config = Config.load()
     files: dict[str, bytes] = {}
-    for name, html, scrape, gold in articles:
+    for name, html, scrape, _ in articles:
         files[f"page/{name}.html"] = html
         files[f"scrape/{name}.txt"] = scrape.encode()
-        files[f"lossy/{name}.txt"] = lossy(gold, rng).encode()
+        files[f"lossy/{name}.txt"] = lossy(scrape, rng).encode()
     records, _ = run(files)
     close = close_before = lossy_kept = lossy_before = untitled = clusters = 0
     for name, _, _, gold in articles:

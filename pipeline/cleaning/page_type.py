@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,7 +48,7 @@ ELLIPSIS = re.compile(r"(?:\.\.\.|…)\s*$")
 URL_YEAR = re.compile(r"/(?:19|20)\d\d/")
 URL_ID = re.compile(r"\d{5,}")
 MODEL_CLASSES = tuple(cls for cls in PAGE_CLASSES if cls not in RULE_CLASSES)
-SHORT_LINE = 4
+SHORT_LINE = 4  # words: a line this short is a label, a button, a menu entry
 EXPLAINED = 3  # features named beside the declared types and phrases
 # Features in words, for the signals a page type is explained by (the rest are named as they are).
 WORDS = {"dated": "a dateline in the text", "published": "a publication date in the markup",
@@ -67,20 +67,18 @@ COUNTED = {"kept_words": "kept words", "all_words": "words on the page", "paragr
            "long_paragraphs": "long paragraphs", "date_lines": "date lines", "lines": "lines"}
 LONG_PARAGRAPH = 40  # words: a paragraph of a story, not a card's blurb
 # Marketing speaks to the reader and of itself; news speaks of others.
-YOU = re.compile(r"\b(?:you|your|yours|du|dein|deine|euch|vous|votre|vos|tu|tus|usted|ustedes|вы|ваш|вам|sen|siz)\b",
-                 re.IGNORECASE)
-WE = re.compile(r"\b(?:we|our|us|wir|unser|unsere|nous|notre|nos|nosotros|nuestro|nuestra|мы|наш|biz|bizim)\b",
-                re.IGNORECASE)
-DIGITS = re.compile(r"\d+")
+YOU = frozenset("you your yours du dein deine euch vous votre vos tu tus usted ustedes вы ваш вам sen siz".split())
+WE = frozenset("we our us wir unser unsere nous notre nos nosotros nuestro nuestra мы наш biz bizim".split())
+TOKEN = re.compile(r"\w+")
 # Classes of removed lines whose counts tell a page's type (see rules.toml's classes).
 REMOVED_CLASSES = ("byline", "share", "related", "comments", "navigation", "subscribe", "promo", "tags", "caption",
                    "header", "footer", "legal", "cookies", "structure", "sidebar", "form", "hidden")
 # Rule types decide only for a page holding little else: "Page not found" or a consent box beside a whole
-# article is chrome. A paywall phrase flags a very short text, or one that breaks off (an ellipsis, or no
-# sentence end): a whole story beside a "subscribe to continue reading" box is not cut off.
+# article is chrome. A paywall phrase flags a short text that breaks off (an ellipsis, or no sentence end),
+# or any text ending in an ellipsis: a whole story beside a "subscribe to continue reading" box is not cut off.
 ERROR_MAX_WORDS = 150
 WALL_MAX_OTHER_WORDS = 25  # a wall: its phrases aside, the kept text has fewer words than this
-TEASER_MAX_WORDS = 100  # words: a line this short is a label, a button, a menu entry
+TEASER_MAX_WORDS = 150  # a paywalled text this short is flagged when it breaks off; under half of it, always
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +93,7 @@ class PageType:
     article: float = 0.0  # how likely the page is an article, whatever its most likely type
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Seen:
     """What page typing reads of one page (a text scrape has no types, shape or linked shares)."""
 
@@ -110,16 +108,31 @@ class Seen:
     dated: bool = False  # the text shows a dateline
     published: bool = False  # the markup states a publication date
 
+    @cached_property
+    def counts(self) -> list[int]:
+        """Words of each line of the page, counted once for every feature and phrase that needs them."""
+        return [words(line) for line in self.lines]
+
+    @cached_property
+    def kept(self) -> list[str]:
+        """The kept text's non-blank lines."""
+        return [line for line in self.text.split("\n") if line.strip()]
+
+    @cached_property
+    def kept_counts(self) -> list[int]:
+        return [words(line) for line in self.kept]
+
 
 def features(seen: Seen, rules: str) -> tuple[dict[str, float], dict[str, list[str]]]:
     """The model's features of a page, and the names of the [[page]] phrases of the model's classes that
     matched, by class."""
     found = _phrases(seen, rules, MODEL_CLASSES)
-    kept = [line for line in seen.text.split("\n") if line.strip()]
-    kept_words = sum(words(line) for line in kept)
-    all_words = sum(words(line) for line in seen.lines) or 1
-    lines = [line for line in seen.lines if line.strip()] or [""]
-    prose = sum(words(line) for line in kept if is_prose(line, 8))
+    kept, kept_counts = seen.kept, seen.kept_counts
+    kept_words = sum(kept_counts)
+    all_words = sum(seen.counts) or 1
+    lines = [(line, count) for line, count in zip(seen.lines, seen.counts, strict=True) if count] or [("", 0)]
+    prose = sum(count for line, count in zip(kept, kept_counts, strict=True) if is_prose(line, 8))
+    tokens = TOKEN.findall(seen.text.casefold())
     value: dict[str, float] = {
         "html": float(seen.shape is not None),
         "kept_words": math.log1p(kept_words),
@@ -127,19 +140,19 @@ def features(seen: Seen, rules: str) -> tuple[dict[str, float], dict[str, list[s
         "kept_share": kept_words / all_words,
         "prose_share": prose / max(1, kept_words),
         "lines": math.log1p(len(lines)),
-        "short_lines": sum(words(line) <= SHORT_LINE for line in lines) / len(lines),
+        "short_lines": sum(count <= SHORT_LINE for _, count in lines) / len(lines),
         "paragraph_words": math.log1p(kept_words / max(1, len(kept))),
-        "date_lines": math.log1p(sum(1 for line in lines if words(line) <= 8 and DATE_LINE.search(line))),
+        "date_lines": math.log1p(sum(1 for line, count in lines if count <= 8 and DATE_LINE.search(line))),
         "code_lines": sum(1 for line in kept if _is_code(line)) / max(1, len(kept)),
         "ellipsis_end": float(bool(kept) and bool(ELLIPSIS.search(kept[-1]))),
         "dated": float(seen.dated),
         "published": float(seen.published),
         "title_words": float(words(seen.title or "")),
-        "long_paragraphs": math.log1p(sum(1 for line in kept if words(line) >= LONG_PARAGRAPH)),
+        "long_paragraphs": math.log1p(sum(1 for count in kept_counts if count >= LONG_PARAGRAPH)),
         "questions": sum(1 for line in kept if line.rstrip().endswith("?")) / max(1, len(kept)),
-        "addressed": _share(seen.text, YOU),
-        "we": _share(seen.text, WE),
-        "digits": _share(seen.text, DIGITS),
+        "addressed": sum(token in YOU for token in tokens) / max(1, kept_words),
+        "we": sum(token in WE for token in tokens) / max(1, kept_words),
+        "digits": sum(token[0].isdigit() for token in tokens) / max(1, kept_words),
     }
     removed = Counter(seen.removed)
     for cls in REMOVED_CLASSES:
@@ -172,11 +185,6 @@ def features(seen: Seen, rules: str) -> tuple[dict[str, float], dict[str, list[s
     return value, found
 
 
-def _share(text: str, pattern: re.Pattern) -> float:
-    """Matches of `pattern` per word of the text."""
-    return len(pattern.findall(text)) / max(1, words(text))
-
-
 def _is_code(line: str) -> bool:
     """A line that reads as source code: ends with ; { or }, holds () => :: or </, or opens with a keyword."""
     return line.rstrip().endswith(CODE_ENDS) or any(mark in line for mark in CODE_MARKS) \
@@ -189,10 +197,11 @@ def _phrases(seen: Seen, rules: str, classes: tuple[str, ...]) -> dict[str, list
     found: dict[str, list[str]] = {}
     title = [seen.title or "", *(seen.lines[:3] if seen.title is None else [])]
     signals = page_signals(rules)
-    for where, texts in (("line", seen.lines), ("title", title), ("url", [seen.url or ""])):
+    places = (("line", zip(seen.lines, seen.counts, strict=True)), ("title", ((t, words(t)) for t in title)),
+              ("url", [(seen.url or "", words(seen.url or ""))]))
+    for where, texts in places:
         longest = signals.longest(where, classes)
-        for text in texts:
-            count = words(text)
+        for text, count in texts:
             if count and count <= longest:
                 for cls, name in _matched(text.strip(EDGE_PUNCT).casefold(), count, where, rules, classes):
                     found.setdefault(cls, []).append(name)
@@ -220,15 +229,17 @@ def classify(seen: Seen, rules: str) -> PageType:
     """The page's type: an error page or a wall by the [[page]] phrases when it says so and holds little
     else, else the model's most likely type; a teaser behind a paywall is flagged truncated."""
     value, said = features(seen, rules)
-    kept_words = words(seen.text)
-    broken_off = bool(value["ellipsis_end"]) or not is_sentence(seen.text.rstrip().rsplit("\n", 1)[-1])
-    if kept_words < max(ERROR_MAX_WORDS, WALL_MAX_OTHER_WORDS, TEASER_MAX_WORDS) or broken_off:
-        said |= _phrases(seen, rules, RULE_CLASSES)
+    kept_words = sum(seen.kept_counts)
+    ellipsis = bool(value["ellipsis_end"])
+    if kept_words < max(ERROR_MAX_WORDS, WALL_MAX_OTHER_WORDS, TEASER_MAX_WORDS) or ellipsis:
+        said |= _phrases(seen, rules, RULE_CLASSES)  # their loose patterns are dear: only where they can decide
+    broken_off = ellipsis or not is_sentence(seen.text.rstrip().rsplit("\n", 1)[-1])
     if "error" in said and kept_words < ERROR_MAX_WORDS:
         return PageType("error", 1.0, _said("error", said))
     if "wall" in said and kept_words - _words_saying(seen.text, rules, "wall") < WALL_MAX_OTHER_WORDS:
         return PageType("wall", 1.0, _said("wall", said))
-    truncated = "teaser" in said and (broken_off or kept_words < TEASER_MAX_WORDS)
+    truncated = "teaser" in said and (ellipsis or (broken_off and kept_words < TEASER_MAX_WORDS)
+                                      or kept_words < TEASER_MAX_WORDS // 2)
     weights = _model()["html" if seen.shape is not None else "text"]
     scores, parts = _scores(weights, value)
     best = max(scores, key=scores.get)

@@ -219,40 +219,23 @@ class Entry:
     prose: float = 1.0  # share of its words in sentences of prose
 
 
-def priority(entry: Entry, incomplete: bool = False) -> tuple:
-    """Which document of a cluster is kept, best first: no characters lost, then a complete text (not
-    `incomplete`: missing part of what its copies share), then the richer source (a page over a text
-    scrape), the more it knows (title, date, URL), the more words, the earliest date (undated last), then
-    path. Copies of one story differ little in words, so chrome never outranks a clean page."""
-    return (entry.lost > 0, incomplete, not entry.page, -entry.known, -entry.words, entry.created or "9999-99-99",
-            entry.path)
+def priority(entry: Entry) -> tuple:
+    """Which document of a cluster is kept, best first: no characters lost, then the richer source (a page
+    over a text scrape), the more it knows (title, date, URL), the more words, the earliest date (undated
+    last), then path. Copies of one story differ little in words, so chrome never outranks a clean page.
+    (Ranking first by how much of what the other copies share a copy holds was measured and dropped: two
+    scrapes of one page share its chrome, and it chose them over the page; docs/benchmarks.md.)"""
+    return (entry.lost > 0, not entry.page, -entry.known, -entry.words, entry.created or "9999-99-99", entry.path)
 
 
-PRIORITY_WORDS = ("no replacement characters (U+FFFD)", "the most complete text of the story",
-                  "a page, not a bare text scrape", "more of title, date and URL known", "more words",
-                  "the earliest date", "the first path")
-COMPLETE = 0.97  # a copy holding less than this share of what the most complete copy shares with the others
+PRIORITY_WORDS = ("no replacement characters (U+FFFD)", "a page, not a bare text scrape",
+                  "more of title, date and URL known", "more words", "the earliest date", "the first path")
 
 
-def incomplete(members: Sequence[int], sets: Sequence[np.ndarray]) -> set[int]:
-    """The members of a cluster of three or more that miss part of the story: each copy's shingles that
-    some other copy also has (the story, not its own chrome), against the copy with the most of them. Two
-    copies share the same shingles, so only three or more can tell."""
-    if len(members) < 3:
-        return set()
-    held = [sets[m] for m in members]
-    values, counts = np.unique(np.concatenate(held), return_counts=True)
-    story = values[counts > 1]
-    shared = [int(np.isin(h, story, assume_unique=True).sum()) for h in held]
-    return {m for m, count in zip(members, shared, strict=True) if count < COMPLETE * max(shared)}
-
-
-def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate], sets: Sequence[np.ndarray]
-                  ) -> dict[str, dict]:
+def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate]) -> dict[str, dict]:
     """For each kept document that copies were folded into, by id: its cluster (size, the kinds of its
     copies, why it was kept) and what it lacks that a copy has (title, date, URL), taken from the best copy
     having it, with where it came from."""
-    row = {entry.path: n for n, entry in enumerate(entries)}
     by_path = {entry.path: entry for entry in entries}
     by_id = {entry.id: entry for entry in entries if entry.path not in {d.path for d in found}}
     members: dict[str, list[Duplicate]] = {}
@@ -261,8 +244,7 @@ def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate], sets: Se
     notes = {}
     for head_id, copies in members.items():
         head = by_id[head_id]
-        lacking = {entries[n].path for n in incomplete([row[head.path], *(row[d.path] for d in copies)], sets)}
-        others = sorted((by_path[d.path] for d in copies), key=lambda e: priority(e, e.path in lacking))
+        others = sorted((by_path[d.path] for d in copies), key=priority)
         kinds: dict[str, int] = {}
         for duplicate in copies:
             kinds[duplicate.kind] = kinds.get(duplicate.kind, 0) + 1
@@ -272,20 +254,20 @@ def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate], sets: Se
             if lender is not None:
                 fill[field] = [getattr(lender, LENT[field]), f"copy {lender.path}"]
         notes[head_id] = {"size": len(copies) + 1, "kinds": dict(sorted(kinds.items())),
-                          "chosen_because": chosen_because(head, others, lacking), "fill": fill}
+                          "chosen_because": chosen_because(head, others), "fill": fill}
     return notes
 
 
 LENT = {"title": "title", "created": "created", "url": "link"}  # what a copy lends, by its Entry field
 
 
-def chosen_because(head: Entry, others: Sequence[Entry], lacking: set[str] = frozenset()) -> str:
+def chosen_because(head: Entry, others: Sequence[Entry]) -> str:
     """Why `head` was kept over its copies: the first criterion of `priority` it wins on against the best of
-    them (`lacking`: the paths of incomplete copies)."""
+    them."""
     if not others:
         return "the only copy"
-    best = min(priority(other, other.path in lacking) for other in others)
-    mine = priority(head, head.path in lacking)
+    best = min(priority(other) for other in others)
+    mine = priority(head)
     rank = next((k for k, (a, b) in enumerate(zip(mine, best, strict=True)) if a != b), len(PRIORITY_WORDS) - 1)
     return PRIORITY_WORDS[rank]
 
@@ -378,15 +360,14 @@ def cluster(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]]
             share, small, large = compare.containment(i, j)
             if share >= containment and entries[small].words >= CONTAINED_MIN_WORDS:
                 # the copy inside goes, unless it is the better source (a clean page inside a scrape's chrome)
-                better = priority(entries[small])[:3] < priority(entries[large])[:3]
+                better = priority(entries[small])[:2] < priority(entries[large])[:2]
                 inside.append((large, small, share) if better else (small, large, share))
     groups: dict[int, list[int]] = {}
     for i in list(parent):
         groups.setdefault(find(i), []).append(i)
     for members in groups.values():
         leaders: list[int] = []
-        lacking = incomplete(members, compare.sets)
-        for i in sorted(members, key=lambda m: priority(entries[m], m in lacking)):
+        for i in sorted(members, key=lambda m: priority(entries[m])):
             scored = [(compare(i, lead), lead) for lead in leaders if entries[lead].prose >= PROSE_HEAD]
             best = max(scored, key=lambda s: (s[0], -leaders.index(s[1])), default=(0.0, -1))
             if best[0] >= threshold:

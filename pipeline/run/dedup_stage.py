@@ -100,7 +100,7 @@ def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], exact: Path,
     for duplicate in found:
         shares[shard_of_row[row_of_path[duplicate.path]]]["dropped"].append(duplicate.to_dict())
         shares[shard_of_row[row_of_kept_id[duplicate.duplicate_of]]]["heads"].add(duplicate.duplicate_of)
-    for head, note in minhash.cluster_notes(entries, found, sets).items():
+    for head, note in minhash.cluster_notes(entries, found).items():
         shares[shard_of_row[row_of_kept_id[head]]]["clusters"][head] = note
     for number, share in shares.items():
         write_json(verdicts[number], {"dropped": share["dropped"], "heads": sorted(share["heads"]),

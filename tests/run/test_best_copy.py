@@ -107,21 +107,6 @@ def test_a_better_copy_added_later_takes_over_the_cluster_as_a_full_run_would(tm
         assert (data / name).read_bytes() == (full / name).read_bytes(), name
 
 
-def test_a_page_missing_a_paragraph_its_copies_share_loses_to_the_complete_copy(tmp_path):
-    seeds, data = tmp_path / "seeds", tmp_path / "data"
-    seeds.mkdir()
-    story = [*PARAGRAPHS, "The ministry said the first tenders would be published before the end of the month, "
-             "with contracts for the three most dangerous passes to be awarded by the summer."]
-    (seeds / "a-page.html").write_text(html_page(HEADLINE, story[:-1]))  # its extraction lost the last paragraph
-    (seeds / "b-scrape.txt").write_text(scrape(story, headline=HEADLINE))
-    edited = [story[0].replace("on Monday", "this week"), *story[1:]]  # lightly edited by the syndicating site
-    (seeds / "c-syndicated.txt").write_text(scrape(edited))
-    run(seeds, data)
-    [kept] = read(data, "corpus.jsonl")
-    assert kept["metadata"]["path"] == "b-scrape.txt"
-    assert kept["metadata"]["cluster"]["chosen_because"] == "the most complete text of the story"
-
-
 def test_a_clean_page_inside_a_scrape_with_more_chrome_is_kept_over_it(tmp_path):
     seeds, data = tmp_path / "seeds", tmp_path / "data"
     seeds.mkdir()

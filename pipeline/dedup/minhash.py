@@ -224,7 +224,7 @@ def priority(entry: Entry) -> tuple:
     over a text scrape), the more it knows (title, date, URL), the more words, the earliest date (undated
     last), then path. Copies of one story differ little in words, so chrome never outranks a clean page.
     (Ranking first by how much of what the other copies share a copy holds was measured and dropped: two
-    scrapes of one page share its chrome, and it chose them over the page; docs/benchmarks.md.)"""
+    scrapes of one page share its chrome, and it chose them over the page.)"""
     return (entry.lost > 0, not entry.page, -entry.known, -entry.words, entry.created or "9999-99-99", entry.path)
 
 

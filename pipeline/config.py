@@ -9,6 +9,8 @@ from pathlib import Path
 
 DEFAULTS = Path(__file__).with_name("settings.toml")
 RULES = Path(__file__).parent / "cleaning" / "rules.toml"
+# What [dedup] prefer may list (and "folder:GLOB"): see pipeline/dedup/minhash.py, preferred().
+PREFERENCES = ("page", "text", "earliest", "longest")
 # The types a page can be given (metadata.page_type), which [pages] keep chooses among ("all": every one).
 PAGE_TYPES = ("article", "listing", "collection", "product", "service", "forum", "documentation", "error", "wall")
 
@@ -50,7 +52,11 @@ def _checked(given: dict, defaults: dict, origin: str, prefix: str = "") -> dict
             raise SettingsError(f"{origin}: {name!r} must be {kind.__name__}, not {type(value).__name__} {value!r}")
         if isinstance(value, float) and not math.isfinite(value):
             raise SettingsError(f"{origin}: {name!r} must be a finite number, not {value!r}")
-        if kind is list and not (value and all(isinstance(item, str) and item for item in value)):
+        if name == "dedup.prefer" and (wrong := [item for item in value if not isinstance(item, str) or not (
+                item in PREFERENCES or (item.startswith("folder:") and len(item) > len("folder:")))]):
+            raise SettingsError(f"{origin}: {name!r} names unknown preferences {wrong} (known: "
+                                f"{', '.join(PREFERENCES)}, folder:GLOB)")
+        if kind is list and name != "dedup.prefer" and not (value and all(isinstance(i, str) and i for i in value)):
             raise SettingsError(f"{origin}: {name!r} must be a list of one or more field names, not {value!r}")
         if name == "pages.keep" and (unknown := [item for item in value if item not in (*PAGE_TYPES, "all")]):
             raise SettingsError(f"{origin}: {name!r} names unknown page types {unknown} "
@@ -102,6 +108,7 @@ class Dedup:
     shingle_words: int
     short_words: int
     containment: float
+    prefer: list[str]
     alarm_share: float
 
 

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -217,22 +218,40 @@ class Entry:
     title: str | None = None
     link: str | None = None
     prose: float = 1.0  # share of its words in sentences of prose
+    preferred: tuple = ()  # its rank under each of the user's [dedup] prefer, best first (see preferred())
 
 
 def priority(entry: Entry) -> tuple:
-    """Which document of a cluster is kept, best first: no characters lost, then the richer source (a page
-    over a text scrape), the more it knows (title, date, URL), the more words, the earliest date (undated
-    last), then path. Copies of one story differ little in words, so chrome never outranks a clean page.
-    (Ranking first by how much of what the other copies share a copy holds was measured and dropped: two
-    scrapes of one page share its chrome, and it chose them over the page.)"""
-    return (entry.lost > 0, not entry.page, -entry.known, -entry.words, entry.created or "9999-99-99", entry.path)
+    """Which document of a cluster is kept, best first: no characters lost, then the user's preferences
+    (`preferred`), then the richer source (a page over a text scrape), the more it knows (title, date, URL),
+    the more words, the earliest date (undated last), then path. Copies of one story differ little in words,
+    so chrome never outranks a clean page. (Ranking first by how much of what the other copies share a copy
+    holds was measured and dropped: two scrapes of one page share its chrome, and it chose them over the
+    page.)"""
+    return (entry.lost > 0, *entry.preferred, not entry.page, -entry.known, -entry.words,
+            entry.created or "9999-99-99", entry.path)
+
+
+def preferred(prefer: Sequence[str], path: str, page: bool, words: int, created: str | None) -> tuple:
+    """A document's rank under each preference of [dedup] prefer, lower first: "page" (an HTML page or a
+    record with a URL), "text" (a text scrape), "earliest" (date), "longest" (words), "folder:GLOB" (its
+    path matches GLOB, as --include matches)."""
+    ranks: list = []
+    for name in prefer:
+        if name.startswith("folder:"):
+            ranks.append(not fnmatchcase(path, name[len("folder:"):]))
+        else:
+            ranks.append({"page": not page, "text": page, "earliest": created or "9999-99-99",
+                          "longest": -words}[name])
+    return tuple(ranks)
 
 
 PRIORITY_WORDS = ("no replacement characters (U+FFFD)", "a page, not a bare text scrape",
                   "more of title, date and URL known", "more words", "the earliest date", "the first path")
 
 
-def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate]) -> dict[str, dict]:
+def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate], prefer: Sequence[str] = ()
+                  ) -> dict[str, dict]:
     """For each kept document that copies were folded into, by id: its cluster (size, the kinds of its
     copies, why it was kept) and what it lacks that a copy has (title, date, URL), taken from the best copy
     having it, with where it came from."""
@@ -254,22 +273,24 @@ def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate]) -> dict[
             if lender is not None:
                 fill[field] = [getattr(lender, LENT[field]), f"copy {lender.path}"]
         notes[head_id] = {"size": len(copies) + 1, "kinds": dict(sorted(kinds.items())),
-                          "chosen_because": chosen_because(head, others), "fill": fill}
+                          "chosen_because": chosen_because(head, others, prefer), "fill": fill}
     return notes
 
 
 LENT = {"title": "title", "created": "created", "url": "link"}  # what a copy lends, by its Entry field
 
 
-def chosen_because(head: Entry, others: Sequence[Entry]) -> str:
+def chosen_because(head: Entry, others: Sequence[Entry], prefer: Sequence[str] = ()) -> str:
     """Why `head` was kept over its copies: the first criterion of `priority` it wins on against the best of
-    them."""
+    them (`prefer`: the user's preferences, which come after the first)."""
     if not others:
         return "the only copy"
     best = min(priority(other) for other in others)
     mine = priority(head)
-    rank = next((k for k, (a, b) in enumerate(zip(mine, best, strict=True)) if a != b), len(PRIORITY_WORDS) - 1)
-    return PRIORITY_WORDS[rank]
+    rank = next((k for k, (a, b) in enumerate(zip(mine, best, strict=True)) if a != b), len(mine) - 1)
+    if 1 <= rank <= len(prefer):
+        return f"the preference {prefer[rank - 1]!r}"
+    return PRIORITY_WORDS[rank - len(prefer) if rank else 0]
 
 
 @dataclass(frozen=True)
@@ -360,7 +381,7 @@ def cluster(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]]
             share, small, large = compare.containment(i, j)
             if share >= containment and entries[small].words >= CONTAINED_MIN_WORDS:
                 # the copy inside goes, unless it is the better source (a clean page inside a scrape's chrome)
-                better = priority(entries[small])[:2] < priority(entries[large])[:2]
+                better = _source(entries[small]) < _source(entries[large])
                 inside.append((large, small, share) if better else (small, large, share))
     groups: dict[int, list[int]] = {}
     for i in list(parent):
@@ -383,6 +404,11 @@ def cluster(entries: Sequence[Entry], dropped: dict[int, tuple[int, float, str]]
             kind = "contained" if "contained" in (kind, its_kind) else "near"
         result.append(Duplicate(entries[i].path, entries[head].id, score, kind))
     return sorted(result, key=lambda d: d.path)
+
+
+def _source(entry: Entry) -> tuple:
+    """The part of `priority` that is about the copy's source: lost characters, preferences, page or scrape."""
+    return (entry.lost > 0, *entry.preferred, not entry.page)
 
 
 CONTAINED_MIN_WORDS = 30  # shorter documents are compared on characters: too little to say one is inside another

@@ -24,11 +24,13 @@ def read_keys(shards: Sequence[Shard]) -> list[list[dict]]:
     return [load_jsonl(shard["keys.jsonl"]) for shard in shards]
 
 
-def load_entries(keys: list[list[dict]]) -> list[minhash.Entry]:
-    """Every document's dedup entry, in shard order (the row order of the concatenated signatures)."""
+def load_entries(keys: list[list[dict]], prefer: Sequence[str] = ()) -> list[minhash.Entry]:
+    """Every document's dedup entry, in shard order (the row order of the concatenated signatures), ranked
+    under the user's preferences."""
     return [minhash.Entry(key["path"], key["id"], key["exact"], key["words"], key["created"], key.get("url"),
                           key.get("lost", 0), key.get("page", False), key.get("known", 0), key.get("title"),
-                          key.get("link"), key.get("prose", 1.0))
+                          key.get("link"), key.get("prose", 1.0),
+                          minhash.preferred(prefer, key["path"], key.get("page", False), key["words"], key["created"]))
             for shard in keys for key in shard]
 
 
@@ -40,10 +42,10 @@ def lsh_threshold(config: Config) -> float:
     return minhash.lsh_threshold(config.dedup.threshold, config.dedup.containment)
 
 
-def write_representatives(shards: Sequence[Shard], out: dict[str, Path]) -> None:
+def write_representatives(shards: Sequence[Shard], out: dict[str, Path], config: Config) -> None:
     """The rows that LSH compares (`reps`): one kept copy of each exact duplicate group, computed once for
     all bands; and the exact duplicates (`exact`: row, kept row, kind), for the clustering to start from."""
-    dropped, representatives = minhash.representatives(load_entries(read_keys(shards)))
+    dropped, representatives = minhash.representatives(load_entries(read_keys(shards), config.dedup.prefer))
     exact = [(row, head, EXACT_KINDS.index(kind)) for row, (head, _, kind) in dropped.items()]
     save_array(out["exact"], np.array(exact, dtype=np.int64).reshape(-1, 3))
     save_array(out["reps"], np.array(representatives, dtype=np.int64))
@@ -83,7 +85,7 @@ def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], exact: Path,
     chaining) to `out`, and for each shard (by number) its verdict file: its dropped documents and the ids
     of its kept documents that others were folded into, so that each shard's finish reads only its own share."""
     keys = read_keys(shards)
-    entries = load_entries(keys)
+    entries = load_entries(keys, config.dedup.prefer)
     sets = ShingleStore()
     shard_of_row: list[int] = []
     for number, shard, shard_keys in zip(numbers, shards, keys, strict=True):
@@ -100,7 +102,7 @@ def write_clusters(numbers: Sequence[int], shards: Sequence[Shard], exact: Path,
     for duplicate in found:
         shares[shard_of_row[row_of_path[duplicate.path]]]["dropped"].append(duplicate.to_dict())
         shares[shard_of_row[row_of_kept_id[duplicate.duplicate_of]]]["heads"].add(duplicate.duplicate_of)
-    for head, note in minhash.cluster_notes(entries, found).items():
+    for head, note in minhash.cluster_notes(entries, found, config.dedup.prefer).items():
         shares[shard_of_row[row_of_kept_id[head]]]["clusters"][head] = note
     for number, share in shares.items():
         write_json(verdicts[number], {"dropped": share["dropped"], "heads": sorted(share["heads"]),

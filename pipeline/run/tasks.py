@@ -132,7 +132,7 @@ class Representatives(RunTask):
         return targets({name: self.layout.dedup(self.plan["dedup"], f"{name}.npy") for name in ("exact", "reps")})
 
     def run(self) -> None:
-        dedup_stage.write_representatives(self.shard_files(), paths(self.output()))
+        dedup_stage.write_representatives(self.shard_files(), paths(self.output()), self.settings(self.plan["config"]))
 
 
 class DedupBand(RunTask):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.__main__ import main
+from pipeline.config import Config, SettingsError
 from pipeline.dedup import minhash
 from pipeline.dedup.minhash import Entry
 
@@ -118,3 +121,24 @@ def test_a_clean_page_inside_a_scrape_with_more_chrome_is_kept_over_it(tmp_path)
     [duplicate] = read(data, "duplicates.jsonl")
     assert kept["metadata"]["path"] == "b-page.html"
     assert duplicate["path"] == "a-scrape.txt"
+
+
+def test_a_preference_in_the_settings_picks_the_copy_and_is_named_as_the_reason(tmp_path):
+    seeds, data, settings = tmp_path / "seeds", tmp_path / "data", tmp_path / "settings.toml"
+    (seeds / "wires").mkdir(parents=True)
+    (seeds / "b-page.html").write_text(html_page(HEADLINE, PARAGRAPHS))
+    (seeds / "wires" / "story.txt").write_text(scrape(PARAGRAPHS, headline=HEADLINE))
+    settings.write_text('[dedup]\nprefer = ["folder:wires/*"]\n')
+    assert main(["corpus", "--seeds", str(seeds), "--data", str(data), "--config", str(settings)]) == 0
+    [kept] = read(data, "corpus.jsonl")
+    assert kept["metadata"]["path"] == "wires/story.txt"
+    assert kept["metadata"]["cluster"]["chosen_because"] == "the preference 'folder:wires/*'"
+
+
+def test_prefer_refuses_what_it_does_not_know(tmp_path):
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[dedup]\nprefer = ["newest"]\n')
+    with pytest.raises(SettingsError, match=r"unknown preferences \['newest'\]"):
+        Config.load(settings)
+    settings.write_text('[dedup]\nprefer = []\n')
+    assert Config.load(settings).dedup.prefer == []

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableSt
 from pipeline.cleaning import dates
 from pipeline.cleaning.boilerplate import Label
 from pipeline.cleaning.rules import Markup
-from pipeline.cleaning.text import has_surrogates, writable
+from pipeline.cleaning.text import has_surrogates, visible, writable
 
 NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)  # strings of the markup, not of the page
 TEXT_TYPES = (NavigableString, CData)  # the strings get_text() reads
@@ -394,8 +394,8 @@ def _metadata(soup: BeautifulSoup) -> dict:
 
 
 def _plain(text: str) -> str:
-    """Entities a page escaped twice unescaped, and white space collapsed."""
-    return WHITESPACE.sub(" ", html.unescape(text) if "&" in text else text).strip()
+    """Entities a page escaped twice unescaped, invisible characters dropped, white space collapsed."""
+    return WHITESPACE.sub(" ", visible(html.unescape(text) if "&" in text else text)).strip()
 
 
 def _dates(sources: tuple[tuple[str, str], ...], metas: dict[str, str]) -> list[tuple[str, str]]:

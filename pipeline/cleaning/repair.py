@@ -16,7 +16,7 @@ import ftfy
 from ftfy.badness import BADNESS_RE
 from ftfy.chardata import CONTROL_CHARS
 
-from pipeline.cleaning.text import line_scripts
+from pipeline.cleaning.text import line_scripts, visible
 
 TEXT = ftfy.TextFixerConfig(
     unescape_html="auto",
@@ -28,7 +28,6 @@ TEXT = ftfy.TextFixerConfig(
 )
 # In HTML the parser already unescaped entities once; a literal "&lt;" in an article must survive.
 HTML = TEXT._replace(unescape_html=False)
-ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 # Lines that need ftfy's attention: anything beyond plain printable ASCII, or an entity.
 SUSPECT = re.compile(r"[^\t\n\x20-\x7e]|&")
 REDECODE = "redecode:sloppy-windows-1252/utf-8"
@@ -77,7 +76,8 @@ def repair(text: str, html: bool = False) -> Repaired:
 
 
 def fix_line(line: str, config: ftfy.TextFixerConfig) -> tuple[str, list[str]]:
-    """ftfy's fixes for one line, then any mojibake its heuristic let through, then zero-width characters."""
+    """ftfy's fixes for one line, then any mojibake its heuristic let through, then invisible characters
+    (soft hyphens, zero-width spaces and joiners where no script needs them, bidirectional marks)."""
     fixed, explanation = (line, None) if untouched(line, config) else ftfy.fix_and_explain(line, config)
     steps = [step.parameter if step.action == "apply" else f"{step.action}:{step.parameter}"
              for step in explanation or ()]
@@ -87,9 +87,9 @@ def fix_line(line: str, config: ftfy.TextFixerConfig) -> tuple[str, list[str]]:
             break
         fixed = redecoded
         steps.append(REDECODE)
-    without = ZERO_WIDTH.sub("", fixed)
+    without = visible(fixed)
     if without != fixed:
-        steps.append("remove_zero_width")
+        steps.append("remove_invisible")
     return without, steps
 
 

@@ -15,7 +15,7 @@ import htmldate
 from pipeline.cleaning import dates
 from pipeline.cleaning.containers import Record
 from pipeline.cleaning.html_extract import Page
-from pipeline.cleaning.text import words
+from pipeline.cleaning.text import visible, words
 from pipeline.documents import Removal
 
 TITLE_SUFFIX = re.compile(r"\s+[|–—:•·-]\s+[^|–—:•·-]{2,60}$")  # " | Site name" after a declared title
@@ -68,10 +68,10 @@ def title_row(lines: list[str], labels: list, title: str | None) -> int | None:
 
 def choose_title(known: Record, page: tuple[str | None, str | None], text: tuple[str | None, str | None]) \
         -> tuple[str | None, str | None]:
-    """The document's title and where it came from: the record's title field, else the markup's, else the
-    text's headline."""
-    if known.title:
-        return known.title, "the record's title field"
+    """The document's title and where it came from: the record's title field (without invisible
+    characters, as the markup's and the text's already are), else the markup's, else the text's headline."""
+    if known.title and (title := visible(known.title).strip()):
+        return title, "the record's title field"
     return page if page[0] else text
 
 

@@ -23,7 +23,7 @@ STEPS = {
     "replace_lossy_sequences": "lost characters marked",
     "normalization": "Unicode normalised (NFC)",
     REDECODE: "mojibake repaired (UTF-8 read as windows-1252)",
-    "remove_zero_width": "zero-width characters removed",
+    "remove_invisible": "invisible characters removed (soft hyphens, zero-width, bidi marks)",
 }
 
 

@@ -31,7 +31,16 @@ def test_entities_unescaped_in_plain_text_but_not_in_html():
 def test_zero_width_and_control_characters_removed():
     result = repair("a\u200bb\x07c")
     assert result.text == "abc"
-    assert "remove_zero_width" in result.steps
+    assert "remove_invisible" in result.steps
+
+
+def test_soft_hyphens_bidi_marks_and_stray_joiners_go_but_joiners_a_script_needs_stay():
+    result = repair("Wäh\u00adrend \u200eder\u200f Sitzung\u2066 sa\u200dgte er")
+    assert result.text == "Während der Sitzung sagte er"
+    assert "remove_invisible" in result.steps
+    persian = "می\u200cخواهم"  # the non-joiner is part of Persian spelling
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"  # an emoji sequence
+    assert repair(persian).text == persian and repair(family).text == family
 
 
 def test_line_breaks_normalised():

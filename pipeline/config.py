@@ -9,10 +9,28 @@ from pathlib import Path
 
 DEFAULTS = Path(__file__).with_name("settings.toml")
 RULES = Path(__file__).parent / "cleaning" / "rules.toml"
-# What [dedup] prefer may list (and "folder:GLOB"): see pipeline/dedup/minhash.py, preferred().
-PREFERENCES = ("page", "text", "earliest", "longest")
 # The types a page can be given (metadata.page_type), which [pages] keep chooses among ("all": every one).
 PAGE_TYPES = ("article", "listing", "collection", "product", "service", "forum", "documentation", "error", "wall")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a list setting's items may be: one of `known`, or a `prefix` followed by something."""
+
+    noun: str
+    known: tuple[str, ...]
+    prefix: str | None = None
+
+    def allows(self, item: str) -> bool:
+        return item in self.known or bool(self.prefix and item.startswith(self.prefix) and item != self.prefix)
+
+    def names(self) -> str:
+        return ", ".join([*self.known, *([f"{self.prefix}..."] if self.prefix else [])])
+
+
+# List settings whose items are names from a fixed set ([dedup] prefer: see minhash.preferred()).
+CHOICES = {"pages.keep": Choice("page types", (*PAGE_TYPES, "all")),
+           "dedup.prefer": Choice("preferences", ("page", "text", "earliest", "longest"), "folder:")}
 
 
 class SettingsError(ValueError):
@@ -52,15 +70,12 @@ def _checked(given: dict, defaults: dict, origin: str, prefix: str = "") -> dict
             raise SettingsError(f"{origin}: {name!r} must be {kind.__name__}, not {type(value).__name__} {value!r}")
         if isinstance(value, float) and not math.isfinite(value):
             raise SettingsError(f"{origin}: {name!r} must be a finite number, not {value!r}")
-        if name == "dedup.prefer" and (wrong := [item for item in value if not isinstance(item, str) or not (
-                item in PREFERENCES or (item.startswith("folder:") and len(item) > len("folder:")))]):
-            raise SettingsError(f"{origin}: {name!r} names unknown preferences {wrong} (known: "
-                                f"{', '.join(PREFERENCES)}, folder:GLOB)")
-        if kind is list and name != "dedup.prefer" and not (value and all(isinstance(i, str) and i for i in value)):
-            raise SettingsError(f"{origin}: {name!r} must be a list of one or more field names, not {value!r}")
-        if name == "pages.keep" and (unknown := [item for item in value if item not in (*PAGE_TYPES, "all")]):
-            raise SettingsError(f"{origin}: {name!r} names unknown page types {unknown} "
-                                f"(known: {', '.join(PAGE_TYPES)}, or all)")
+        if kind is list and not ((value or not default) and all(isinstance(i, str) and i for i in value)):
+            raise SettingsError(f"{origin}: {name!r} must be a list of {'one or more ' if default else ''}"
+                                f"non-empty strings, not {value!r}")
+        if name in CHOICES and (unknown := [item for item in value if not CHOICES[name].allows(item)]):
+            raise SettingsError(f"{origin}: {name!r} names unknown {CHOICES[name].noun} {unknown} "
+                                f"(known: {CHOICES[name].names()})")
         low, high = RANGES.get(name, (None, None))
         if (low is not None and value < low) or (high is not None and value > high) or value == "":
             bounds = f"between {low} and {high}" if high is not None else f"at least {low}"

@@ -18,6 +18,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline.cleaning.html_extract import SHAPE_PROPS, SHAPE_TAGS
 from pipeline.cleaning.rules import EDGE_PUNCT, PAGE_CLASSES, RULE_CLASSES, page_signals
 from pipeline.cleaning.text import is_prose, is_sentence, words
 
@@ -27,19 +28,17 @@ RULE_TYPES = ("error", "wall")  # types decided by phrases, never by the model
 # What markup declares, by the type it points to (JSON-LD / microdata types, og:type as "og:...").
 DECLARED = {
     "article": ("article", "newsarticle", "blogposting", "reportagenewsarticle", "opinionnewsarticle",
-                "analysisnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "livebloggosting",
-                "liveblogposting", "report", "scholarlyarticle", "og:article", "review", "criticreview"),
+                "analysisnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting", "report",
+                "scholarlyarticle", "og:article", "review", "criticreview"),
     "product": ("product", "offer", "aggregateoffer", "productgroup", "individualproduct", "og:product",
-                "og:product.item", "product.item", "og:og:product"),
+                "og:product.item", "product.item"),
     "collection": ("itemlist", "collectionpage", "searchresultspage", "offercatalog", "og:product.group"),
     "forum": ("discussionforumposting", "qapage", "question", "answer", "comment"),
     "documentation": ("techarticle", "apireference", "softwaresourcecode"),
     "service": ("service", "softwareapplication", "webapplication", "faqpage", "organization", "corporation",
                 "localbusiness", "professionalservice", "og:website"),
 }
-SHAPE_KEYS = ("author_meta", "a", "article", "h2", "h3", "li", "time", "form", "input", "button", "select",
-              "textarea", "pre", "code", "table", "img", "p", "password", "price", "ratingvalue", "author",
-              "datepublished")
+SHAPE_KEYS = ("author_meta", "password", *SHAPE_TAGS, *SHAPE_PROPS)  # what html_extract counts
 DATE_LINE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d\d\b")
 CODE_START = re.compile(r"\s*(?:def|class|import|from|function|var|const|let|return|public|private|#include|\$|>>>)\s")
 CODE_ENDS = (";", "{", "}")
@@ -65,6 +64,7 @@ WORDS = {"dated": "a dateline in the text", "published": "a publication date in 
 # Features that are log1p of a count, shown as the count.
 COUNTED = {"kept_words": "kept words", "all_words": "words on the page", "paragraph_words": "words a paragraph",
            "long_paragraphs": "long paragraphs", "date_lines": "date lines", "lines": "lines"}
+PROSE_WORDS = 8  # prose as the model learned it (the default prose_min_words), whatever the settings say
 LONG_PARAGRAPH = 40  # words: a paragraph of a story, not a card's blurb
 # Marketing speaks to the reader and of itself; news speaks of others.
 YOU = frozenset("you your yours du dein deine euch vous votre vos tu tus usted ustedes вы ваш вам sen siz".split())
@@ -131,7 +131,7 @@ def features(seen: Seen, rules: str) -> tuple[dict[str, float], dict[str, list[s
     kept_words = sum(kept_counts)
     all_words = sum(seen.counts) or 1
     lines = [(line, count) for line, count in zip(seen.lines, seen.counts, strict=True) if count] or [("", 0)]
-    prose = sum(count for line, count in zip(kept, kept_counts, strict=True) if is_prose(line, 8))
+    prose = sum(count for line, count in zip(kept, kept_counts, strict=True) if is_prose(line, PROSE_WORDS))
     tokens = TOKEN.findall(seen.text.casefold())
     value: dict[str, float] = {
         "html": float(seen.shape is not None),
@@ -236,7 +236,7 @@ def classify(seen: Seen, rules: str) -> PageType:
     broken_off = ellipsis or not is_sentence(seen.text.rstrip().rsplit("\n", 1)[-1])
     if "error" in said and kept_words < ERROR_MAX_WORDS:
         return PageType("error", 1.0, _said("error", said))
-    if "wall" in said and kept_words - _words_saying(seen.text, rules, "wall") < WALL_MAX_OTHER_WORDS:
+    if "wall" in said and kept_words - _words_saying(seen, rules, "wall") < WALL_MAX_OTHER_WORDS:
         return PageType("wall", 1.0, _said("wall", said))
     truncated = "teaser" in said and (ellipsis or (broken_off and kept_words < TEASER_MAX_WORDS)
                                       or kept_words < TEASER_MAX_WORDS // 2)
@@ -249,10 +249,10 @@ def classify(seen: Seen, rules: str) -> PageType:
     return PageType(best, round(scores[best], 3), signals, truncated, round(scores[ARTICLE], 3))
 
 
-def _words_saying(text: str, rules: str, cls: str) -> int:
+def _words_saying(seen: Seen, rules: str, cls: str) -> int:
     """Words of the kept text's lines that hold a phrase of `cls`."""
     longest = page_signals(rules).longest("line", (cls,))
-    return sum(count for line in text.split("\n") if 0 < (count := words(line)) <= longest
+    return sum(count for line, count in zip(seen.kept, seen.kept_counts, strict=True) if 0 < count <= longest
                and _matched(line.strip(EDGE_PUNCT).casefold(), count, "line", rules, (cls,)))
 
 
@@ -275,7 +275,7 @@ def _explain(best: str, value: dict[str, float], said: dict[str, list[str]], typ
     """The signals a reader can check: the declared types, the phrases of that type, then the features that
     pushed the model most towards this type rather than the others, in words."""
     signals = [f"declares {name}" for name in types if any(name.lower() in DECLARED[kind] for kind in DECLARED)]
-    signals += [f"{len(found)} x {name}" for name, found in _grouped(said.get(best, [])).items()]
+    signals += [f"{count} x {name}" for name, count in Counter(said.get(best, [])).items()]
     others = [cls for cls in parts if cls != best]
     lead = [(parts[best][i] - sum(parts[cls][i] for cls in others) / len(others), name) for i, name in enumerate(names)]
     present = [(push, name) for push, name in lead if push > 0 and value[name] > 0
@@ -299,10 +299,3 @@ def _in_words(name: str, value: float) -> str:
 
 def _said(cls: str, said: dict[str, list[str]]) -> tuple[str, ...]:
     return tuple(f"phrase {name}" for name in dict.fromkeys(said.get(cls, [])))
-
-
-def _grouped(names: list[str]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for name in names:
-        grouped.setdefault(name, []).append(name)
-    return grouped

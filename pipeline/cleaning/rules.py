@@ -10,6 +10,7 @@ import re
 import time
 import tomllib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -132,25 +133,37 @@ def _read(path: str) -> dict:
         raise ValueError(f"rules file {path} cannot be read as TOML: {err}") from None
 
 
+@contextmanager
+def _naming(what: str, entry: dict, path: str) -> Iterator[None]:
+    """A bad entry of the rules file raises ValueError naming it and the file."""
+    try:
+        yield
+    except (KeyError, re.error, ValueError, TypeError) as err:
+        raise ValueError(f"{what} {entry.get('name', '?')!r} in {path}: {err}") from err
+
+
+def _vetted(pattern: re.Pattern, path: str) -> re.Pattern:
+    """The pattern, unless it backtracks catastrophically (the shipped file's are vetted by a test)."""
+    if path != SHIPPED and (problem := vet(pattern)):
+        raise ValueError(problem)
+    return pattern
+
+
 @cache
 def load_rules(path: str) -> Rules:
     """Parse, compile and vet the rules file; raises ValueError naming the bad rule."""
     rules = []
     for entry in _read(path).get("rule", []):
-        try:
+        with _naming("rule", entry, path):
             if entry["action"] not in ACTIONS:
                 raise ValueError(f"action must be 'drop', 'cut' or 'box', not {entry['action']!r}")
-            pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
-            if path != SHIPPED and (problem := vet(pattern)):  # the shipped rules are vetted by a test
-                raise ValueError(problem)
+            pattern = _vetted(_alternation(entry["patterns"]), path)
             flags = {key: entry[key] for key in ("sentences", "subheading") if key in entry}
             if any(not isinstance(value, bool) for value in flags.values()):
                 raise ValueError("sentences and subheading must be true or false")
             rules.append(Rule(entry["name"], entry["class"], entry["action"], pattern,
                               entry.get("max_words", DEFAULT_MAX_WORDS), entry["description"],
                               tuple(entry["patterns"]), **flags))
-        except (KeyError, re.error, ValueError) as err:
-            raise ValueError(f"rule {entry.get('name', '?')!r} in {path}: {err}") from err
     loaded = Rules(tuple(rules), max((rule.max_words for rule in rules), default=0))
     _ = loaded.fitting  # compiled now: processes forked later (Luigi's workers) inherit it
     return loaded
@@ -227,7 +240,7 @@ def load_markup(path: str) -> Markup:
     data = _read(path)
     rules = []
     for entry in data.get("markup", []):
-        try:
+        with _naming("markup rule", entry, path):
             hints = re.compile("|".join(f"(?:{p})" for p in entry["hints"]), re.IGNORECASE) \
                 if entry.get("hints") else None
             if hints is None and not entry.get("tags"):
@@ -236,8 +249,6 @@ def load_markup(path: str) -> Markup:
                                     frozenset(entry.get("tags", ())), hints,
                                     frozenset(entry.get("unless_inside", ())), tuple(entry.get("unless_holding", ())),
                                     bool(entry.get("weak", False))))
-        except (KeyError, re.error, ValueError) as err:
-            raise ValueError(f"markup rule {entry.get('name', '?')!r} in {path}: {err}") from err
     try:
         content = re.compile(data.get("content_hints", "(?!)"), re.IGNORECASE)
     except re.error as err:
@@ -315,16 +326,12 @@ class PageSignals:
         return max((s.max_words for s in self.of(where, classes) if s.anchored), default=0)
 
 
-def _compiled(patterns: list[str]) -> re.Pattern | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-
-
 @cache
 def page_signals(path: str) -> PageSignals:
     """The [[page]] phrases of the rules file; raises ValueError naming the bad one."""
     signals = []
     for entry in _read(path).get("page", []):
-        try:
+        with _naming("page phrase", entry, path):
             if entry["class"] not in PAGE_CLASSES:
                 raise ValueError(f"class must be one of {', '.join(PAGE_CLASSES)}, not {entry['class']!r}")
             where = entry.get("where", "line")
@@ -333,15 +340,11 @@ def page_signals(path: str) -> PageSignals:
             patterns = list(entry["patterns"])
             if any(UPPER.search(p) for p in patterns):
                 raise ValueError("write patterns in lower case: the text they search is casefolded")
-            anchored, loose = _compiled([p for p in patterns if _anchored(p)]), \
-                _compiled([p for p in patterns if not _anchored(p)])
-            for pattern in (anchored, loose):
-                if pattern and path != SHIPPED and (problem := vet(pattern)):
-                    raise ValueError(problem)
+            pinned, free = [p for p in patterns if _anchored(p)], [p for p in patterns if not _anchored(p)]
+            anchored = _vetted(_alternation(pinned, flags=0), path) if pinned else None
+            loose = _vetted(_alternation(free, flags=0), path) if free else None
             signals.append(PageSignal(entry["name"], entry["class"], entry["description"], where, anchored, loose,
                                       int(entry.get("max_words", 12 if where == "line" else 40))))
-        except (KeyError, re.error, ValueError, TypeError) as err:
-            raise ValueError(f"page phrase {entry.get('name', '?')!r} in {path}: {err}") from err
     loaded = PageSignals(tuple(signals))
     _ = loaded.anchored  # compiled now: forked workers inherit them
     return loaded

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -256,7 +257,8 @@ def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate], prefer: 
     copies, why it was kept) and what it lacks that a copy has (title, date, URL), taken from the best copy
     having it, with where it came from."""
     by_path = {entry.path: entry for entry in entries}
-    by_id = {entry.id: entry for entry in entries if entry.path not in {d.path for d in found}}
+    gone = {duplicate.path for duplicate in found}
+    by_id = {entry.id: entry for entry in entries if entry.path not in gone}
     members: dict[str, list[Duplicate]] = {}
     for duplicate in found:
         members.setdefault(duplicate.duplicate_of, []).append(duplicate)
@@ -264,9 +266,7 @@ def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate], prefer: 
     for head_id, copies in members.items():
         head = by_id[head_id]
         others = sorted((by_path[d.path] for d in copies), key=priority)
-        kinds: dict[str, int] = {}
-        for duplicate in copies:
-            kinds[duplicate.kind] = kinds.get(duplicate.kind, 0) + 1
+        kinds = Counter(duplicate.kind for duplicate in copies)
         fill = {}
         for field, value in (("title", head.title), ("created", head.created), ("url", head.link)):
             lender = next((o for o in others if value is None and getattr(o, LENT[field])), None)

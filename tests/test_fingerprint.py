@@ -33,13 +33,13 @@ def test_every_module_is_in_a_stage_fingerprint_or_declared_outside_them():
 
 
 def test_a_module_no_stage_imports_is_caught(tree):
-    (tree / "cleaning" / "authors.py").write_text('"""Bylines."""\n')
-    assert unfingerprinted(tree) == {"cleaning.authors"}
+    (tree / "cleaning" / "captions.py").write_text('"""Captions."""\n')
+    assert unfingerprinted(tree) == {"cleaning.captions"}
     clean = tree / "cleaning" / "clean.py"
     future = "from __future__ import annotations\n"
-    clean.write_text(clean.read_text().replace(future, future + "\nfrom pipeline.cleaning import authors\n", 1))
+    clean.write_text(clean.read_text().replace(future, future + "\nfrom pipeline.cleaning import captions\n", 1))
     assert unfingerprinted(tree) == set()
-    assert "cleaning.authors" in fingerprint.stage_modules("clean", tree)
+    assert "cleaning.captions" in fingerprint.stage_modules("clean", tree)
 
 
 @pytest.mark.parametrize("name", CLEANING)

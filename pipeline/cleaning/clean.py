@@ -10,7 +10,7 @@ import bisect
 import hashlib
 from dataclasses import dataclass
 
-from pipeline.cleaning import dates, html_extract, language, page_type, seed_names, title_and_date
+from pipeline.cleaning import authors, dates, html_extract, language, page_type, seed_names, title_and_date
 from pipeline.cleaning.boilerplate import Label, classify
 from pipeline.cleaning.containers import Record
 from pipeline.cleaning.decode import Decoded, NotText, decode
@@ -112,11 +112,14 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
     created, created_source = title_and_date.date_of(known, url, page, lines, (result.created, result.created_source),
                                                      result.created_above, decoded.text if is_html else None)
     title, title_source = title_and_date.choose_title(known, seed.page_title, (result.title, result.title_source))
+    author, author_source = authors.choose(page.authors, result.removed, page.sites)
     meta = {
         "path": path,
         "title": title,
         "title_source": title_source,
         "created_source": created_source,
+        "author": author,
+        "author_source": author_source,
         "format": cleaned["format"],
         "encoding": cleaned["encoding"],
         "repairs": cleaned["repairs"],

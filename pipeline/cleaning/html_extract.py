@@ -70,6 +70,8 @@ class Page:
     modified: list[tuple[str, str]] = field(default_factory=list)
     types: tuple[str, ...] = ()  # what the markup says the page is: JSON-LD and microdata types, "og:" + og:type
     shape: dict[str, int] = field(default_factory=dict)  # counts of the elements page typing reads (SHAPE_TAGS)
+    authors: list[tuple[str, list[str]]] = field(default_factory=list)  # (where, names as written): authors.py
+    sites: tuple[str, ...] = ()  # the site's and publisher's names (og:site_name, JSON-LD publisher): never authors
 
 
 def looks_like_html(text: str) -> bool:
@@ -388,9 +390,56 @@ def _metadata(soup: BeautifulSoup) -> dict:
             "published": published, "modified": _dates(MODIFIED, metas),
             "language": language or None, "url": url or None, "body": writable(body) if body else None,
             "types": _types(types, tags, metas),
+            "authors": _authors(ld, tags, metas), "sites": _sites(ld, metas),
             "shape": {**_shape(tags), "author_meta": int(bool(metas.get("author") or metas.get("article:author")
                                                               or "author" in ld))},
             "notes": (f"replaced lone surrogates in the JSON-LD {', '.join(mended)} with U+FFFD",) if mended else ()}
+
+
+# <meta> names that hold the article's author (article:author too, when it is not a profile URL).
+AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author", "byl", "dc.creator",
+                "dcterms.creator", "citation_author")
+ORGANIZATION = re.compile(r"organi[sz]ation|corporation|brand|website", re.IGNORECASE)  # JSON-LD types of no person
+
+
+def _authors(ld: dict, tags: list[Tag], metas: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """The author names the markup declares, by where: the article's JSON-LD `author` (not an organisation),
+    the first itemprop=author element, <meta> author tags, the first rel=author link."""
+    found = [("JSON-LD author", _ld_names(ld.get("author")))]
+    element = next((tag for tag in tags if str(tag.get("itemprop", "")).lower() == "author"), None)
+    if element is not None:
+        named = element.find(attrs={"itemprop": "name"}) or element
+        found.append(("itemprop author", [str(named.get("content") or named.get_text(" ", strip=True))]))
+    named: dict[str, list[str]] = {}  # every tag of a name: a paper's several citation_author
+    for tag in tags:
+        key = str(tag.get("name") or tag.get("property") or "").lower() if tag.name == "meta" else ""
+        if key in AUTHOR_METAS and isinstance(tag.get("content"), str):
+            named.setdefault(key, []).append(tag["content"])
+    found += [("<meta> author", named[key]) for key in AUTHOR_METAS if key in named]
+    link = next((tag for tag in tags if tag.name == "a" and "author" in str(tag.get("rel", "")).split()), None)
+    if link is not None:
+        found.append(("rel=author", [link.get_text(" ", strip=True)]))
+    return [(source, [_plain(name) for name in names]) for source, names in found if any(names)]
+
+
+def _ld_names(value: object) -> list[str]:
+    """The names of a JSON-LD `author` (a string, a Person, or a list of them); organisations are not authors."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict) and not ORGANIZATION.search(str(item.get("@type", ""))):
+            item = item.get("name")
+        if isinstance(item, str) and item.strip():
+            names.append(writable(item))
+    return names
+
+
+def _sites(ld: dict, metas: dict[str, str]) -> tuple[str, ...]:
+    """The names of the site and its publisher, which a byline field sometimes holds instead of a person."""
+    publisher = ld.get("publisher")
+    names = [metas.get("og:site_name"), metas.get("application-name"),
+             publisher.get("name") if isinstance(publisher, dict) else None]
+    return tuple(_plain(name) for name in names if isinstance(name, str) and name.strip())
 
 
 def _plain(text: str) -> str:

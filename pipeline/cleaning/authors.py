@@ -1,0 +1,121 @@
+"""A document's author: the byline's names, chosen among what the markup declares and the byline lines that
+cleaning removed, never a site name, a role or a link label. Pure: strings in, a name (or None) out.
+
+Candidates, most trusted first (see SOURCES): JSON-LD `author` of the article, `itemprop=author`, `<meta>`
+author tags, `rel=author` links, then the byline lines of the text ("By Jane Doe", "Von Max Muster",
+"Autor: ..."), which plain-text scrapes have too. Several names are joined with ", ".
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.cleaning.text import visible
+from pipeline.documents import Removal
+
+# Where a page states its author, most trusted first (measured on the development pages; docs/benchmarks.md).
+SOURCES = ("JSON-LD author", "itemprop author", "<meta> author", "rel=author", "byline line")
+DECLARING = SOURCES[:3]  # the author fields: what they name is the author by the page's own word
+# Removals of these classes are the page around the article (menus, comments): a "By ..." there is not its byline.
+AROUND = frozenset(("navigation", "header", "footer", "sidebar", "comments", "hidden"))
+BYLINE = "byline"  # the class of the removal rules whose lines are bylines, datelines and author boxes
+# Lower-case words inside names: "Anya von Bremzen", "Marna van der Merwe", "Laura de la Cruz".
+PARTICLES = frozenset(("von", "van", "der", "den", "de", "la", "le", "da", "di", "du", "del", "dos", "das", "zu",
+                       "bin", "al", "y"))
+# A byline line among these first lines of the kept text (counted where a removal stood) heads the article;
+# one that says "By ..." counts further down (a sign-off, a byline below the lead).
+HEAD_LINES, SIGNED_LINES = 6, 20
+# A name has at most this many words; the whole byline at most NAMES names.
+NAME_WORDS, NAMES = 6, 8
+# "By", "Von", "Par", "Por", "Di", "Door", "Av", "Przez", "Автор", "Yazar", "Autor:", "Written by ...".
+PREFIX = re.compile(
+    r"^(?:(?:written|reported|posted|published|story|text|words|geschrieben|verfasst|veröffentlicht|ein beitrag|"
+    r"publié|escrito|publicado|erstellt)\s+)?(?:by|von|par|por|di|door|av|przez|автор|yazar|müəllif|autor(?:in|en)?|"
+    r"authors?|auteur|autore|autora)(?:\s*[:：]\s*|\s+)|^(?-i:Author|Autor|[Bb]y|[Vv]on)(?=[A-ZÄÖÜ])"
+    r"|^(?:text|texte|testo|words|interview|redaktion|redakteur(?:in)?)\s*[:：]\s*", re.IGNORECASE)
+# "By", "Von", "Par", "Por" before a capital inside a line: "September 1, 2023 By Jane Doe".
+SIGNED = re.compile(r"(?:^|\s)(?:[Bb]y|[Vv]on|[Pp]ar|[Pp]or)\s+(?=[A-ZÄÖÜ])")
+# What ends a byline's names: a separator before its date, role or reading time.
+SEPARATOR = re.compile(r"\s*[|·•–—∙]\s+|\s+-\s+|\s*\n\s*|\s+(?:on|am|le|el|il|em|op)(?:\s+(?=\d|\w+ \d)|$)|\s*\("
+                       r"|\s+@(?=\w)|\s+(?:in|im)\s+")
+# A date glued to a byline's start or end: "Dec 17, 2025Julian K. Arni", "1. Februar 2022 Luis Holuch",
+# "Tanja Karrasch3.11.2023".
+DATE_EDGE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
+                       r"|\d{1,2}\.? [A-ZÄÖÜ][a-zäöüé]{2,8}\.? \d{4})"
+                       r"\s*(?:[-–—|•·∙]\s*)?|\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}$")
+# Between names: commas, "and", "und", "et", "y", "e", "&", "i", "og", "en".
+BETWEEN = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y|e|i|og|en|и|ve)\s)\s*", re.IGNORECASE)
+# Never a name: labels of author links and boxes, roles, generic accounts, links and handles.
+NOT_NAME = re.compile(
+    r"\b(?:view|see|read|show|more|all|zeige|alle|weitere|tous|todos|posts?|articles?|beiträge|stories|profile|"
+    r"about|über|admin|administrator|webmaster|editor|editorial|reporter|correspondent|contributor|journalist|"
+    r"writer|staff writer|senior|columnist|redakteur|redakteurin|follow|email|e-mail|twitter|facebook|"
+    r"instagram|linkedin|subscribe|newsletter|updated|published|posted|share|comments?|min read|minutes?|"
+    r"sponsored|reviewed|name|home|blog|news|nachrichten|veröffentlicht|publiziert|aktualisiert|öffentlich|by|"
+    r"written|director|manager|blogger|founder|expert|specialist|officer|president|consultant|analyst|"
+    r"photographer|fotograf|sponsor\w*|gesponsert\w*|anzeige)\b"
+    r"|[@=<>{}\[\]]|\b\d|https?:|www\.|\w\.(?-i:[a-z]{2,})\b|^(?:by|von|par|por|di|am|on)$", re.IGNORECASE)
+
+
+def choose(declared: list[tuple[str, list[str]]], removed: list[Removal],
+           sites: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
+    """The document's author and where it came from: the first source (in SOURCES order) whose names all
+    read as names; `declared` is (source, raw names) from the markup. The site's own name is dropped from
+    several names ("Rob Picheta, CNN") and from bylines and links; an author field naming the site alone
+    counts last (a one-person blog named after its author, a company writing its own blog)."""
+    unwanted = {site.casefold() for site in sites if site}
+    candidates = sorted(declared, key=lambda item: SOURCES.index(item[0]))
+    candidates += [("byline line", [line]) for line in _byline_lines(removed)]
+    site_named = None  # an author field naming only the site: kept when no other source names a person
+    for source, raw in candidates:
+        names = [name for value in raw for name in split_names(value, source == "byline line")]
+        if len(names) == 1 and names[0].casefold() in unwanted and source in DECLARING:
+            site_named = site_named or (names[0], source)
+            continue
+        names = [name for name in names if name.casefold() not in unwanted]
+        if names:
+            return ", ".join(dict.fromkeys(names[:NAMES])), source
+    return site_named or (None, None)
+
+
+def split_names(value: str, capitalised: bool = False) -> list[str]:
+    """The names in one byline or author field ("By Jane Doe and Max Muster | 3 May 2025" -> both), or []
+    when any piece is not a name (a role, a link label, a date, a handle). A line of text must write each
+    name `capitalised`; an author field may hold a user's handle ("det/dpa", "jsteinhardt")."""
+    text = PREFIX.sub("", byline(value), count=1)
+    names = [piece.strip(" .") for piece in BETWEEN.split(text) if piece.strip(" .")]
+    if not names or len(names) > NAMES:
+        return []
+    return names if all(is_name(name, capitalised) for name in names) else []
+
+
+def byline(value: str) -> str:
+    """A byline's names part: white space collapsed, a glued date and what a separator starts cut off."""
+    text = DATE_EDGE.sub("", " ".join(visible(value).split()))
+    return SEPARATOR.split(text, maxsplit=1)[0].strip(" ,;:.·|")
+
+
+def is_name(name: str, capitalised: bool = False) -> bool:
+    """A person's or a team's name: one to NAME_WORDS words, a letter first, no role, label, link or digit;
+    when `capitalised`, a capital letter first."""
+    pieces = name.split()
+    return 0 < len(pieces) <= NAME_WORDS and name[0].isalpha() and not NOT_NAME.search(name) \
+        and (name[0].isupper() or not capitalised)
+
+
+def _byline_lines(removed: list[Removal]) -> list[str]:
+    """The removed lines that are bylines, from their "By", best first: a line that starts "By ..." (a
+    byline, a dateline, a promo box; not the page around the article) among the first SIGNED_LINES kept
+    lines; among the first HEAD_LINES, a byline line with a "By" inside ("May 3, 2025 By Jane Doe") or of
+    two or more words shaped as a name; last, such a name line anywhere (an author box below the article)."""
+    lines, boxes = [], []
+    for entry in removed:
+        text = entry.text.strip()
+        if entry.at <= SIGNED_LINES and PREFIX.match(text) and entry.cls not in AROUND:
+            lines.append(text)
+        elif entry.cls == BYLINE:
+            if entry.at <= HEAD_LINES and (signed := SIGNED.search(text)):
+                lines.append(text[signed.end():])
+            elif len(pieces := byline(text).split()) > 1 and all(p[0].isupper() or p in PARTICLES for p in pieces):
+                (lines if entry.at <= HEAD_LINES else boxes).append(text)
+    return lines + boxes

@@ -1,0 +1,70 @@
+"""Bylines: the author from the page's markup or from its byline lines, in HTML and in text scrapes, never a
+site name, a role or a link label."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.cleaning import authors
+from pipeline.cleaning.clean import clean
+from pipeline.config import Config
+from pipeline.documents import Document
+
+STORY = ("The city council voted on Tuesday to expand the tram network to the northern districts, a plan that "
+         "has divided residents for more than a decade. Supporters said the line would cut commuting times in "
+         "half, while opponents warned that construction would close dozens of shops along the route.")
+
+
+def page(head: str = "", byline: str = "") -> bytes:
+    return (f"<html><head><title>Tram plan approved</title>{head}</head><body><article><h1>Tram plan approved</h1>"
+            f"{byline}<p>{STORY}</p><p>{STORY}</p></article></body></html>").encode()
+
+
+def ld(author: object) -> str:
+    data = {"@type": "NewsArticle", "headline": "Tram plan approved", "author": author}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def author_of(data: bytes, path: str = "a.html") -> tuple[str | None, str | None]:
+    document = clean(path, data, Config.load())
+    assert isinstance(document, Document), document
+    return document.metadata["author"], document.metadata["author_source"]
+
+
+def test_json_ld_authors_are_joined_and_an_organisation_is_not_one():
+    people = [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "Max Muster"}]
+    assert author_of(page(ld(people))) == ("Jane Doe, Max Muster", "JSON-LD author")
+    publisher = ld({"@type": "NewsMediaOrganization", "name": "The Daily Courier"})
+    assert author_of(page(publisher, '<p class="byline">By Anna Berg</p>')) == ("Anna Berg", "byline line")
+
+
+def test_a_profile_url_in_meta_gives_way_to_the_byline_and_its_date_is_cut_off():
+    head = '<meta property="article:author" content="https://www.facebook.com/dailycourier">'
+    byline = '<div class="byline">By Jane Doe and Max Muster | May 3, 2025</div>'
+    assert author_of(page(head, byline)) == ("Jane Doe, Max Muster", "byline line")
+
+
+@pytest.mark.parametrize("opening", ["Von Max Muster", "By Jane Doe", "Par Claire Martin", "Autor: Jan Nowak"])
+def test_a_text_scrape_takes_its_byline_line_in_any_language(opening):
+    name = opening.split(" ", 1)[1].removeprefix(" ")
+    text = f"Tram plan approved\n{opening}\n{STORY}\n\n{STORY}\n".encode()
+    assert author_of(text, "a.txt") == (name, "byline line")
+
+
+def test_the_site_name_is_dropped_from_several_names_but_an_author_field_may_name_the_site_alone():
+    site = '<meta property="og:site_name" content="CNN">'
+    assert author_of(page(site + '<meta name="author" content="Rob Picheta, CNN">')) == ("Rob Picheta", "<meta> author")
+    blog = '<meta property="og:site_name" content="Rick Steves">'
+    assert author_of(page(blog + ld("Rick Steves"))) == ("Rick Steves", "JSON-LD author")
+
+
+@pytest.mark.parametrize("line", ["Senior Reporter", "View all posts by Jane Doe", "About the Author",
+                                  "https://example.com/jane", "@janedoe", "3 May 2025", "Published 3 May 2025"])
+def test_never_a_role_a_link_label_a_handle_or_a_date(line):
+    assert authors.split_names(line) == []
+
+
+def test_no_author_is_none_from_nowhere():
+    assert author_of(page()) == (None, None)

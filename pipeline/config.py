@@ -66,7 +66,7 @@ def _checked(given: dict, defaults: dict, origin: str, prefix: str = "") -> dict
             merged[key] = _checked(value, default, origin, name + ".")
             continue
         kind = float if isinstance(default, float) else type(default)
-        if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else kind):
+        if isinstance(value, bool) != (kind is bool) or not isinstance(value, (int, float) if kind is float else kind):
             raise SettingsError(f"{origin}: {name!r} must be {kind.__name__}, not {type(value).__name__} {value!r}")
         if isinstance(value, float) and not math.isfinite(value):
             raise SettingsError(f"{origin}: {name!r} must be a finite number, not {value!r}")
@@ -135,12 +135,17 @@ class Pages:
 
 
 @dataclass(frozen=True)
+class Extract:
+    comments: bool
+
+
+@dataclass(frozen=True)
 class Publish:
     max_shrink: float
     max_internal_errors: float
 
 
-SECTIONS = ("export", "quality", "repetition", "dedup", "pages", "publish")  # the settings' tables
+SECTIONS = ("export", "quality", "repetition", "dedup", "pages", "extract", "publish")  # the settings' tables
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,7 @@ class Config:
     repetition: Repetition
     dedup: Dedup
     pages: Pages
+    extract: Extract
     publish: Publish
     rules: str
 
@@ -180,6 +186,7 @@ class Config:
             repetition=Repetition(**values["repetition"]),
             dedup=Dedup(**values["dedup"]),
             pages=Pages(**values["pages"]),
+            extract=Extract(**values["extract"]),
             publish=Publish(**values["publish"]),
         )
 

@@ -13,7 +13,7 @@ import re
 from pipeline.cleaning.text import visible
 from pipeline.documents import Removal
 
-# Where a page states its author, most trusted first (measured on the development pages; docs/benchmarks.md).
+# Where a page states its author, most trusted first (measured on the development pages, see the docs).
 SOURCES = ("JSON-LD author", "itemprop author", "<meta> author", "rel=author", "byline line")
 DECLARING = SOURCES[:3]  # the author fields: what they name is the author by the page's own word
 # Removals of these classes are the page around the article (menus, comments): a "By ..." there is not its byline.

@@ -69,7 +69,8 @@ def read(data: bytes, config: Config, known: Record, path: str) -> Read:
         is_html = known.kind == "html"
     else:
         is_html = seed_names.is_html(path) or html_extract.looks_like_html(decoded.text)
-    page = html_extract.extract(decoded.text, load_markup(config.rules)) if is_html else html_extract.Page(blocks=[])
+    page = html_extract.extract(decoded.text, load_markup(config.rules), config.extract.comments) if is_html \
+        else html_extract.Page(blocks=[])
     repaired = repair("\n".join(page.blocks) if is_html else decoded.text, html=is_html)
     lines = repaired.text.split("\n")
     markup = is_html and page.labels is not None and len(page.labels) == len(lines)
@@ -137,6 +138,8 @@ def clean(path: str, data: bytes, config: Config, known: Record | None = None) -
             meta["host"] = site
     if known.fetched:
         meta["fetched"] = known.fetched
+    if page.comments:
+        meta["comments"] = page.comments
     return Document(document_id(data), text, config.source, created, meta)
 
 
@@ -187,7 +190,7 @@ def clean_lines(lines: list[str], config: Config, title: str | None = None,
     rules = load_rules(config.rules)
     labels = classify(lines, rules, config.quality.prose_min_words, markup.linked, markup.main, markup.labels) \
         if markup else classify(lines, rules, config.quality.prose_min_words)
-    title_row = title_and_date.title_row(lines, labels, title)
+    title_row = title_and_date.title_row(lines, labels, title, config.quality.prose_min_words)
     title_source = f"the headline above the body on line {origin[title_row] + 1}" \
         if title is None and title_row is not None else None
     title = title or (lines[title_row].strip() if title_row is not None else None)

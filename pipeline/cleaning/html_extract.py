@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
-from pipeline.cleaning import dates
+from pipeline.cleaning import dates, reader_comments
 from pipeline.cleaning.boilerplate import Label
 from pipeline.cleaning.rules import Markup
 from pipeline.cleaning.text import has_surrogates, visible, writable
@@ -43,6 +43,7 @@ CELL_TAGS = ("td", "th")
 REMOVED = "pipeline-removed"  # the element that stands where a piece of furniture was taken out
 LINKS = 0.5  # an element with this share of its text in links is a link list
 HIDDEN = Label("html-hidden", "hidden")
+COMMENTS = "comments"  # the class of the markup rules that take out reader comments
 # A paragraph of fewer characters does not count towards the main content's scores.
 MIN_PARAGRAPH_CHARS = 25
 # Scores of the main content: a paragraph's own, its class's and how far up its ancestors share it.
@@ -72,6 +73,7 @@ class Page:
     shape: dict[str, int] = field(default_factory=dict)  # counts of the elements page typing reads (SHAPE_TAGS)
     authors: list[tuple[str, list[str]]] = field(default_factory=list)  # (where, names as written): authors.py
     sites: tuple[str, ...] = ()  # the site's and publisher's names (og:site_name, JSON-LD publisher): never authors
+    comments: list[dict[str, str]] = field(default_factory=list)  # reader comments, when asked for: {text, ...}
 
 
 def looks_like_html(text: str) -> bool:
@@ -79,9 +81,10 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or "<html" in head or "<body" in head
 
 
-def extract(markup: str, rules: Markup) -> Page:
+def extract(markup: str, rules: Markup, comments: bool = False) -> Page:
     """Parse a page and return all its text blocks with what the markup says of each (furniture taken out
-    by a markup rule, links, main content), and the page's metadata."""
+    by a markup rule, links, main content), and the page's metadata; with `comments`, its reader comments
+    (what the markup rules of class "comments" took out, comment by comment)."""
     soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)  # class="a b" stays one string: faster
     meta = _metadata(soup)
     for tag in _tags(soup, CODE_TAGS):
@@ -94,7 +97,8 @@ def extract(markup: str, rules: Markup) -> Page:
     if declared and kept < len(declared) / 2:  # rendered by script: the markup's text is thin
         blocks = [SPACE.sub(" ", line).strip() for line in declared.split("\n") if line.strip()]
         linked, main, labels = [0.0] * len(blocks), [True] * len(blocks), [None] * len(blocks)
-    return Page(blocks=blocks, linked=linked, main=main, labels=labels, **meta)
+    said = reader_comments.comments([tag for label, tag in taken if label.cls == COMMENTS]) if comments else []
+    return Page(blocks=blocks, linked=linked, main=main, labels=labels, comments=said, **meta)
 
 
 @dataclass(slots=True)

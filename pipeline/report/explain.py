@@ -90,6 +90,12 @@ def describe(found: dict, width: int = 100) -> Iterator[str]:
            else "title     none found")
     yield (f"created   {document['created']} (from {meta.get('created_source') or 'the record'})"
            if document["created"] else "created   no date found")
+    yield (f"author    {meta['author']!r} (from {meta.get('author_source') or 'the record'})" if meta.get("author")
+           else "author    none found")
+    for number, comment in enumerate(meta.get("comments") or (), 1):
+        said = ", ".join(value for value in (comment.get("author"), comment.get("date")) if value)
+        yield from textwrap.wrap(f"comment {number}" + (f" ({said})" if said else "") + f": {comment['text']}",
+                                 width, subsequent_indent=" " * 10)
     yield f"words     {meta['words']} kept, {wording.count(len(meta['removed']), 'line')} removed:"
     yield from _removals(meta["removed"], width)
 

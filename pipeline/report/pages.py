@@ -372,6 +372,8 @@ def _document(doc: dict) -> str:
         facts.append(f"title “{_e(meta['title'])}” ({_e(meta.get('title_source') or 'given')})")
     if doc.get("created"):
         facts.append(f"published {_e(doc['created'])} ({_e(meta.get('created_source') or 'given')})")
+    if meta.get("author"):
+        facts.append(f"by {_e(meta['author'])} ({_e(meta.get('author_source') or 'given')})")
     facts.append(f"{_e(meta['format'])}, {_e(meta['encoding'])}")
     if meta.get("language"):
         facts.append(f"language {_e(meta['language'])}")
@@ -389,7 +391,17 @@ def _document(doc: dict) -> str:
                if meta["repairs"] else "")
     path = _e(meta["path"])
     return (f'<section class="doc" id="{path}"><h2>{path}</h2>{status}<p class="meta">{" · ".join(facts)}</p>'
-            f'{repairs}{"".join(parts)}</section>')
+            f'{repairs}{"".join(parts)}{_comments(meta.get("comments") or [])}</section>')
+
+
+def _comments(comments: list[dict]) -> str:
+    """A document's reader comments (kept apart from its text), folded under a count."""
+    if not comments:
+        return ""
+    items = "".join(f'<li><span class="meta">{_e(", ".join(v for v in (c.get("author"), c.get("date")) if v))}'
+                    f'</span> {_e(c["text"])}</li>' for c in comments)
+    return f'<details><summary>{wording.count(len(comments), "reader comment")}</summary><ol>{items}</ol></details>'
+
 
 
 def _blocks(entries: list[dict]) -> Iterator[list[dict]]:

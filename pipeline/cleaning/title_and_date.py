@@ -15,7 +15,7 @@ import htmldate
 from pipeline.cleaning import dates
 from pipeline.cleaning.containers import Record
 from pipeline.cleaning.html_extract import Page
-from pipeline.cleaning.text import visible, words
+from pipeline.cleaning.text import is_prose, visible, words
 from pipeline.documents import Removal
 
 TITLE_SUFFIX = re.compile(r"\s+[|–—:•·-]\s+[^|–—:•·-]{2,60}$")  # " | Site name" after a declared title
@@ -47,23 +47,53 @@ def markup_title(page: Page) -> tuple[str | None, str | None]:
     return next(((TITLE_SUFFIX.sub("", value), name) for name, value in page.declared_titles), (None, None))
 
 
-def title_row(lines: list[str], labels: list, title: str | None) -> int | None:
+def title_row(lines: list[str], labels: list, title: str | None, prose_min_words: int = 8) -> int | None:
     """The line of the text that is the title: the first leading line repeating a `title` known from the
-    markup; without one, the headline above the body (the longest headline-shaped line among the last few
-    before it, only among lines left outside the main block: a line some rule claimed cannot be it)."""
+    markup; without one, the headline of the body (`_about_the_body`), else the headline above the body
+    (the longest headline-shaped line among the last few before it, only among lines left outside the main
+    block: a line some rule claimed cannot be it)."""
     if title is not None:
         wanted = " ".join(title.split()).casefold()
         return next((index for index, line in enumerate(lines[:TITLE_SEARCH_LINES])
                      if labels[index] is None and " ".join(line.split()).casefold() == wanted), None)
-    candidates = []
-    for index, line in enumerate(lines):
-        label = labels[index]
-        if label is None and line.strip():
-            break
-        if label is not None and label.rule == "outside-main-block" and dates.is_headline(line):
-            candidates.append(index)
+    start = next((index for index, line in enumerate(lines) if labels[index] is None and line.strip()), len(lines))
+    if (found := _about_the_body(lines, labels, start, prose_min_words)) is not None:
+        return found
+    candidates = [index for index, line in enumerate(lines[:start]) if labels[index] is not None
+                  and labels[index].rule == "outside-main-block" and dates.is_headline(line)]
     recent = candidates[-TITLE_CANDIDATES:]
     return max(recent, key=lambda i: (words(lines[i]), i)) if recent else None
+
+
+# The headline of a plain-text scrape is the headline-shaped line, among this many before the body (or its
+# first line), whose longer words the body's first BODY_WORDS words share most (at least HEADLINE_SHARE of
+# them), less HEADLINE_DISTANCE for each line it stands above the body: related stories' headlines are
+# about other things, and a menu's labels about nothing.
+HEADLINE_SPAN, BODY_WORDS, HEADLINE_SHARE, HEADLINE_DISTANCE = 30, 150, 0.4, 0.01
+LONG_WORD = re.compile(r"\w{4,}")
+
+
+def _about_the_body(lines: list[str], labels: list, start: int, prose_min_words: int) -> int | None:
+    """The line before the body (or the body's first) that is its headline, by the words they share."""
+    body: set[str] = set()
+    seen = 0
+    for line, label in zip(lines[start:], labels[start:], strict=True):
+        if label is None:
+            found = LONG_WORD.findall(line.casefold())
+            body.update(found)
+            seen += len(found)
+            if seen > BODY_WORDS:
+                break
+    best, chosen = HEADLINE_SHARE, None
+    for index in range(max(0, start - HEADLINE_SPAN), min(start + 1, len(lines))):
+        line = lines[index]
+        if (labels[index] is None and index != start) or not dates.is_headline(line) \
+                or is_prose(line, prose_min_words) or not (found := LONG_WORD.findall(line.casefold())):
+            continue
+        score = sum(word in body for word in found) / len(found) - HEADLINE_DISTANCE * (start - index)
+        if score >= best:
+            best, chosen = score, index
+    return chosen
 
 
 def choose_title(known: Record, page: tuple[str | None, str | None], text: tuple[str | None, str | None]) \

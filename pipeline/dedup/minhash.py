@@ -220,6 +220,7 @@ class Entry:
     link: str | None = None
     prose: float = 1.0  # share of its words in sentences of prose
     preferred: tuple = ()  # its rank under each of the user's [dedup] prefer, best first (see preferred())
+    author: str | None = None
 
 
 def priority(entry: Entry) -> tuple:
@@ -254,7 +255,7 @@ PRIORITY_WORDS = ("no replacement characters (U+FFFD)", "a page, not a bare text
 def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate], prefer: Sequence[str] = ()
                   ) -> dict[str, dict]:
     """For each kept document that copies were folded into, by id: its cluster (size, the kinds of its
-    copies, why it was kept) and what it lacks that a copy has (title, date, URL), taken from the best copy
+    copies, why it was kept) and what it lacks that a copy has (title, date, URL, author), taken from the best copy
     having it, with where it came from."""
     by_path = {entry.path: entry for entry in entries}
     gone = {duplicate.path for duplicate in found}
@@ -268,7 +269,8 @@ def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate], prefer: 
         others = sorted((by_path[d.path] for d in copies), key=priority)
         kinds = Counter(duplicate.kind for duplicate in copies)
         fill = {}
-        for field, value in (("title", head.title), ("created", head.created), ("url", head.link)):
+        for field, value in (("title", head.title), ("created", head.created), ("url", head.link),
+                             ("author", head.author)):
             lender = next((o for o in others if value is None and getattr(o, LENT[field])), None)
             if lender is not None:
                 fill[field] = [getattr(lender, LENT[field]), f"copy {lender.path}"]
@@ -277,7 +279,8 @@ def cluster_notes(entries: Sequence[Entry], found: Sequence[Duplicate], prefer: 
     return notes
 
 
-LENT = {"title": "title", "created": "created", "url": "link"}  # what a copy lends, by its Entry field
+# What a copy lends a kept copy that lacks it, by its Entry field.
+LENT = {"title": "title", "created": "created", "url": "link", "author": "author"}
 
 
 def chosen_because(head: Entry, others: Sequence[Entry], prefer: Sequence[str] = ()) -> str:

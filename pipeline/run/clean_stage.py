@@ -233,7 +233,7 @@ def _rank_keys(document: Document, prose_min_words: int) -> dict:
     return {"prose": round(min(1.0, prose), 3), "lost": document.text.count("\ufffd"),
             "page": meta["format"] == "html" or _fetched_url(document),
             "known": sum(bool(v) for v in (meta.get("title"), document.created, meta.get("url"))),
-            "title": meta.get("title"), "link": meta.get("url")}
+            "title": meta.get("title"), "link": meta.get("url"), "author": meta.get("author")}
 
 
 def write_dedup_inputs(documents: list[Document], config: Config, outputs: dict[str, Path],

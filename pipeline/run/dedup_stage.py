@@ -30,7 +30,8 @@ def load_entries(keys: list[list[dict]], prefer: Sequence[str] = ()) -> list[min
     return [minhash.Entry(key["path"], key["id"], key["exact"], key["words"], key["created"], key.get("url"),
                           key.get("lost", 0), key.get("page", False), key.get("known", 0), key.get("title"),
                           key.get("link"), key.get("prose", 1.0),
-                          minhash.preferred(prefer, key["path"], key.get("page", False), key["words"], key["created"]))
+                          minhash.preferred(prefer, key["path"], key.get("page", False), key["words"], key["created"]),
+                          key.get("author"))
             for shard in keys for key in shard]
 
 

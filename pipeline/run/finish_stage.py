@@ -133,7 +133,7 @@ def _read_as(counts: Counter, tallies: dict[str, Counter], meta: dict) -> None:
 
 def _clustered(document: Document, note: dict | None) -> None:
     """A kept document's cluster (`metadata.cluster`: id, size, the kinds of its copies, why this copy was
-    kept), and the title, date or URL it lacked, taken from a copy (`*_source`: "copy PATH")."""
+    kept), and the title, date, URL or author it lacked, taken from a copy (`*_source`: "copy PATH")."""
     meta = document.metadata
     if note is None:
         meta["cluster"] = {"id": document.id, "size": 1}
@@ -144,6 +144,8 @@ def _clustered(document: Document, note: dict | None) -> None:
             document.created, meta["created_source"] = value, source
         elif field == "title":
             meta["title"], meta["title_source"] = value, source
+        elif field == "author":
+            meta["author"], meta["author_source"] = value, source
         else:
             meta["url"], meta["url_source"] = value, source
             if site := host(value):

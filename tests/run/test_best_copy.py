@@ -87,6 +87,18 @@ def test_a_kept_copy_without_a_title_takes_its_copys_and_says_where_from(tmp_pat
     assert kept["metadata"]["title_source"] == "copy a.txt"
 
 
+def test_a_kept_copy_without_a_byline_takes_its_copys_author(tmp_path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("\n".join([HEADLINE, "By Jane Doe", *PARAGRAPHS[:3],
+                                            PARAGRAPHS[3].replace("autumn", "aut\ufffdmn")]))
+    (seeds / "b.txt").write_text(scrape(PARAGRAPHS, headline=HEADLINE))  # clean, but no byline
+    run(seeds, data)
+    [kept] = read(data, "corpus.jsonl")
+    assert kept["metadata"]["path"] == "b.txt"
+    assert (kept["metadata"]["author"], kept["metadata"]["author_source"]) == ("Jane Doe", "copy a.txt")
+
+
 def test_a_single_document_is_a_cluster_of_one(tmp_path):
     seeds, data = tmp_path / "seeds", tmp_path / "data"
     seeds.mkdir()

@@ -27,7 +27,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHash, MinHashLSH
 
-from benchmarks import copies, languages, profile, synth, wcxb
+from benchmarks import copies, languages, profile, synth, trafeval, wcxb
 from pipeline.__main__ import main as pipeline_main
 from pipeline.cleaning.clean import clean
 from pipeline.cleaning.decode import decode
@@ -396,6 +396,7 @@ def _pages_bench(root: Path) -> None:
 
 
 BENCHES = {"text": bench_text, "html": bench_html, "wcxb": lambda aeb: wcxb.bench(aeb.parent / "wcxb"),
+           "trafeval": lambda aeb: trafeval.bench(aeb.parent / "trafeval-dev", run_pipeline_records, EXTRACTION),
            "decode": bench_decode, "dedup": bench_dedup, "language": languages.bench,
            "pages": lambda aeb: _pages_bench(aeb.parent),
            "copies": lambda aeb: copies.bench(aeb.parent, run_pipeline_records)}

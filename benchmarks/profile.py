@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.cleaning import authors, containers, html_extract, language, page_type, title_and_date
 from pipeline.cleaning import clean as clean_module
-from pipeline.cleaning import containers, html_extract, language, title_and_date
 from pipeline.config import Config
 from pipeline.dedup import minhash
 from pipeline.documents import Document
@@ -29,6 +29,8 @@ STAGES = {
     "boilerplate": (clean_module, ("classify",)),
     "title and date": (title_and_date, ("markup_title", "title_row", "dateline", "date_of", "choose_title")),
     "language": (language, ("identify",)),
+    "page type": (page_type, ("classify",)),
+    "author": (authors, ("choose",)),
 }
 
 

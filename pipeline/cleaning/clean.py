@@ -15,7 +15,7 @@ from pipeline.cleaning.boilerplate import Label, classify
 from pipeline.cleaning.containers import Record
 from pipeline.cleaning.decode import Decoded, NotText, decode
 from pipeline.cleaning.repair import Repaired, repair
-from pipeline.cleaning.rules import load_markup, load_rules
+from pipeline.cleaning.rules import load_markup, load_rules, tag_markup
 from pipeline.cleaning.text import is_prose, reflow, words
 from pipeline.cleaning.urls import host
 from pipeline.config import Config
@@ -63,16 +63,31 @@ class Read:
 
 
 def read(data: bytes, config: Config, known: Record, path: str) -> Read:
-    """Decode, repair, extract and strip one seed (NotText when it is not text)."""
+    """Decode, repair, extract and strip one seed (NotText when it is not text). A page that its markup rules
+    leave too short is read again by element names alone: class hints ("promo", "caption") sometimes name
+    the element an article stands in."""
     decoded = decode(data)
     if known.kind is not None:
         is_html = known.kind == "html"
     else:
         is_html = seed_names.is_html(path) or html_extract.looks_like_html(decoded.text)
-    page = html_extract.extract(decoded.text, load_markup(config.rules), config.extract.comments) if is_html \
-        else html_extract.Page(blocks=[])
+    if not is_html:
+        return _cleaned(decoded, None, config)
+    first = _cleaned(decoded, html_extract.extract(decoded.text, load_markup(config.rules), config.extract.comments),
+                     config)
+    if words(first.result.text) >= config.min_words:
+        return first
+    second = _cleaned(decoded, html_extract.extract(decoded.text, tag_markup(config.rules), config.extract.comments),
+                      config)
+    return second if words(second.result.text) > words(first.result.text) else first
+
+
+def _cleaned(decoded: Decoded, page: html_extract.Page | None, config: Config) -> Read:
+    """A decoded seed's text (a page's blocks, when it is one) repaired and stripped."""
+    is_html = page is not None
     repaired = repair("\n".join(page.blocks) if is_html else decoded.text, html=is_html)
     lines = repaired.text.split("\n")
+    page = page or html_extract.Page(blocks=[])
     markup = is_html and page.labels is not None and len(page.labels) == len(lines)
     page_title = title_and_date.markup_title(page)
     result = clean_lines(lines, config, title=page_title[0], markup=page if markup else None)

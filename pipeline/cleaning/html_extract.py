@@ -87,8 +87,13 @@ def extract(markup: str, rules: Markup, comments: bool = False) -> Page:
     (what the markup rules of class "comments" took out, comment by comment)."""
     soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)  # class="a b" stays one string: faster
     meta = _metadata(soup)
+    fallbacks = []
     for tag in _tags(soup, CODE_TAGS):
-        tag.decompose()
+        if tag.name == "noscript":
+            fallbacks.append(tag)
+        elif not tag.decomposed:
+            tag.decompose()
+    _noscript(soup, [tag for tag in fallbacks if not tag.decomposed])
     taken = _take_furniture(soup, rules)
     roots = {id(root) for root in _content_roots(soup, rules)}
     blocks, linked, main, labels = _blocks(soup, roots, taken)  # all of it: broken pages put text after </body>
@@ -99,6 +104,19 @@ def extract(markup: str, rules: Markup, comments: bool = False) -> Page:
         linked, main, labels = [0.0] * len(blocks), [True] * len(blocks), [None] * len(blocks)
     said = reader_comments.comments([tag for label, tag in taken if label.cls == COMMENTS]) if comments else []
     return Page(blocks=blocks, linked=linked, main=main, labels=labels, comments=said, **meta)
+
+
+NOSCRIPT_ARTICLE_CHARS = 200  # <noscript> text shorter than this is a tracking pixel or a notice, never an article
+
+
+def _noscript(soup: BeautifulSoup, fallbacks: list[Tag]) -> None:
+    """Drop the page's <noscript> fallbacks, unless they hold most of its text: a page that shows its article
+    only to readers without JavaScript, as a browser without it would."""
+    inside = sum(len(tag.get_text()) for tag in fallbacks if not any(p.name == "noscript" for p in tag.parents))
+    if inside < NOSCRIPT_ARTICLE_CHARS or inside <= len(soup.get_text()) / 2:
+        for tag in fallbacks:
+            if not tag.decomposed:  # one inside another went with it
+                tag.decompose()
 
 
 @dataclass(slots=True)

@@ -257,6 +257,16 @@ def load_markup(path: str) -> Markup:
 
 
 @cache
+def tag_markup(path: str) -> Markup:
+    """The markup rules that go by element name alone (<nav>, <footer>, <aside> ...) and those taking out
+    reader comments, without the other class and id hints: the second reading of a page whose hints took
+    its article for furniture (reader comments stay out of the text in every reading)."""
+    markup = load_markup(path)
+    return Markup(tuple(rule for rule in markup.rules if rule.hints is None or rule.cls == "comments"),
+                  markup.content_hints, markup.weak_max_prose, markup.hidden_max_prose)
+
+
+@cache
 def descriptions(path: str) -> dict[str, str]:
     """What every rule, markup rule and structural signal of the rules file removes, by name, in one line."""
     data = _read(path)

@@ -31,8 +31,10 @@ def visible(text: str) -> str:
     return JOINER.sub("", INVISIBLE.sub("", text))
 
 
+@lru_cache(maxsize=1 << 16)
 def words(line: str) -> int:
-    """Words in a line; in scripts written without spaces (Chinese, Japanese), two characters count as one."""
+    """Words in a line; in scripts written without spaces (Chinese, Japanese), two characters count as one.
+    Cached: every stage counts the same lines."""
     count = len(WORD.findall(line))
     return count if line.isascii() else count + len(UNSPACED.findall(line)) // 2
 

@@ -45,6 +45,9 @@ DATE_EDGE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|[A-Z][a-z]{2,8}\.? 
                        r"\s*(?:[-–—|•·∙]\s*)?|\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}$")
 # Between names: commas, "and", "und", "et", "y", "e", "&", "i", "og", "en".
 BETWEEN = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y|e|i|og|en|и|ve)\s)\s*", re.IGNORECASE)
+# A company's or association's legal form: an author field naming one is the publisher, unless no byline
+# names a person ("Hanns-Seidel-Stiftung e.V.", "Web Commerce GmbH").
+ORGANISATION = re.compile(r"\b(?:e\.\s?V|GmbH|mbH|AG|SE|KG|Inc|Ltd|LLC|Corp|plc|S\.A|S\.L|Stiftung|Verlag)\b\.?$")
 # Never a name: labels of author links and boxes, roles, generic accounts, links and handles.
 NOT_NAME = re.compile(
     r"\b(?:view|see|read|show|more|all|zeige|alle|weitere|tous|todos|posts?|articles?|beiträge|stories|profile|"
@@ -61,16 +64,18 @@ def choose(declared: list[tuple[str, list[str]]], removed: list[Removal],
            sites: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
     """The document's author and where it came from: the first source (in SOURCES order) whose names all
     read as names; `declared` is (source, raw names) from the markup. The site's own name is dropped from
-    several names ("Rob Picheta, CNN") and from bylines and links; an author field naming the site alone
-    counts last (a one-person blog named after its author, a company writing its own blog)."""
+    several names ("Rob Picheta, CNN") and from bylines and links; an author field naming the site alone,
+    or a company by its legal form, counts last (a one-person blog named after its author, a company writing
+    its own blog)."""
     unwanted = {site.casefold() for site in sites if site}
     candidates = sorted(declared, key=lambda item: SOURCES.index(item[0]))
     candidates += [("byline line", [line]) for line in _byline_lines(removed)]
-    site_named = None  # an author field naming only the site: kept when no other source names a person
+    site_named = None  # an author field naming the site or a company: kept when no other source names a person
     for source, raw in candidates:
         names = [name for value in raw for name in split_names(value, source == "byline line")]
-        if len(names) == 1 and names[0].casefold() in unwanted and source in DECLARING:
-            site_named = site_named or (names[0], source)
+        if source in DECLARING and ((len(names) == 1 and names[0].casefold() in unwanted)
+                                    or any(ORGANISATION.search(name) for name in names)):
+            site_named = site_named or (", ".join(dict.fromkeys(names[:NAMES])), source)
             continue
         names = [name for name in names if name.casefold() not in unwanted]
         if names:

@@ -68,3 +68,9 @@ def test_never_a_role_a_link_label_a_handle_or_a_date(line):
 
 def test_no_author_is_none_from_nowhere():
     assert author_of(page()) == (None, None)
+
+
+def test_a_company_in_the_author_field_gives_way_to_a_person_in_the_byline_and_stands_when_none_does():
+    head = '<meta name="author" content="Hanns-Seidel-Stiftung e.V.">'
+    assert author_of(page(head, '<p class="byline">Von Uta Staschewski</p>')) == ("Uta Staschewski", "byline line")
+    assert author_of(page(head)) == ("Hanns-Seidel-Stiftung e.V", "<meta> author")

@@ -30,9 +30,10 @@ NAME_WORDS, NAMES = 6, 8
 # "By", "Von", "Par", "Por", "Di", "Door", "Av", "Przez", "Автор", "Yazar", "Autor:", "Written by ...".
 PREFIX = re.compile(
     r"^(?:(?:written|reported|posted|published|story|text|words|geschrieben|verfasst|veröffentlicht|ein beitrag|"
-    r"publié|escrito|publicado|erstellt)\s+)?(?:by|von|par|por|di|door|av|przez|автор|yazar|müəllif|autor(?:in|en)?|"
-    r"authors?|auteur|autore|autora)(?:\s*[:：]\s*|\s+)|^(?-i:Author|Autor|[Bb]y|[Vv]on)(?=[A-ZÄÖÜ])"
-    r"|^(?:text|texte|testo|words|interview|redaktion|redakteur(?:in)?)\s*[:：]\s*", re.IGNORECASE)
+    r"publié|escrito|publicado|erstellt)\s+)?(?:by|von|vom|par|por|di|door|av|przez|автор|yazar|müəllif|"
+    r"autor(?:in|en)?|authors?|auteur|autore|autora)(?:\s*[:：]\s*|\s+)|^(?-i:Author|Autor|[Bb]y|[Vv]on)(?=[A-ZÄÖÜ])"
+    r"|^(?:text|texte|testo|words|interview|redaktion|redakteur(?:in)?|quelle|source|fuente|fonte)\s*[:：]\s*",
+    re.IGNORECASE)
 # "By", "Von", "Par", "Por" before a capital inside a line: "September 1, 2023 By Jane Doe".
 SIGNED = re.compile(r"(?:^|\s)(?:[Bb]y|[Vv]on|[Pp]ar|[Pp]or)\s+(?=[A-ZÄÖÜ])")
 # What ends a byline's names: a separator before its date, role or reading time.
@@ -89,6 +90,8 @@ def split_names(value: str, capitalised: bool = False) -> list[str]:
     name `capitalised`; an author field may hold a user's handle ("det/dpa", "jsteinhardt")."""
     text = PREFIX.sub("", byline(value), count=1)
     names = [piece.strip(" .") for piece in BETWEEN.split(text) if piece.strip(" .")]
+    if capitalised:  # "Von David Hutzler, dpa": an agency's lower-case code after the names is no author
+        names = names[:1] + [name for name in names[1:] if not (name.islower() and len(name.split()) == 1)]
     if not names or len(names) > NAMES:
         return []
     return names if all(is_name(name, capitalised) for name in names) else []

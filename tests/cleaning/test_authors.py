@@ -74,3 +74,10 @@ def test_a_company_in_the_author_field_gives_way_to_a_person_in_the_byline_and_s
     head = '<meta name="author" content="Hanns-Seidel-Stiftung e.V.">'
     assert author_of(page(head, '<p class="byline">Von Uta Staschewski</p>')) == ("Uta Staschewski", "byline line")
     assert author_of(page(head)) == ("Hanns-Seidel-Stiftung e.V", "<meta> author")
+
+
+@pytest.mark.parametrize(("line", "name"), [("Von David Hutzler, dpa", "David Hutzler"),
+                                            ("Quelle: Agence France-Presse", "Agence France-Presse"),
+                                            ("vom Krimiblogger", "Krimiblogger")])
+def test_an_agency_code_after_the_name_is_dropped_and_a_source_line_names_its_source(line, name):
+    assert authors.split_names(line, capitalised=True) == [name]

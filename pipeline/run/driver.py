@@ -17,16 +17,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import luigi
-import luigi.configuration
-from luigi.execution_summary import LuigiStatusCode
+from typing import TYPE_CHECKING
 
 from pipeline import fingerprint as fingerprints
 from pipeline.config import Config
 from pipeline.dedup.minhash import bands, lsh_threshold
 from pipeline.run.progress import Progress
-from pipeline.run.tasks import Run
 from pipeline.store.files import CorruptFile, atomic_write, read_json, verify, write_json, write_jsonl
 from pipeline.store.manifest import Seed, json_digest, plan, read_manifest, scan, selection, write_manifest
 from pipeline.store.paths import OUTPUTS, Layout
@@ -42,12 +38,19 @@ from pipeline.store.publish import (
 )
 from pipeline.store.publish_guard import refusal
 
+if TYPE_CHECKING:  # Luigi and the task graph load only when there is a graph to build
+    from luigi.execution_summary import LuigiRunResult
+
+    from pipeline.run.tasks import Run
+
 LUIGI_CONFIG = Path(__file__).resolve().parents[2] / "luigi.cfg"
 
 
 def own_luigi_config() -> None:
     """Make Luigi use the project's luigi.cfg and nothing else: on import it also read /etc/luigi and a
     luigi.cfg or client.cfg in the working directory, whose `logging_conf_file` would run code."""
+    import luigi.configuration
+
     config = luigi.configuration.get_config()
     for section in config.sections():
         config.remove_section(section)
@@ -176,7 +179,6 @@ def corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) ->
 
 def _corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) -> int:
     started, wall_started = time.monotonic(), time.time()
-    own_luigi_config()
     _raise_open_files_limit()
     try:
         layout = Layout(data)
@@ -189,6 +191,7 @@ def _corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) -
             if not args.scheduler:
                 layout.timings.unlink(missing_ok=True)
             ran = _count_tasks() if args.scheduler else []
+            done = False
             for _ in range(ATTEMPTS):  # a task that finds a corrupt work file deletes it: build once more
                 layout.failed.unlink(missing_ok=True)
                 layout.failures.unlink(missing_ok=True)
@@ -198,15 +201,19 @@ def _corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) -
                        for shard, digest in run["shards"]) and (problem := _ready_to_clean(config)):
                     print(f"seed-corpus: {problem}", file=sys.stderr)
                     return 2
-                task = Run(data=str(data), seeds=str(seeds), run_id=run_id, plan=run)
                 _verify_outputs(layout, run_id)
+                if _finished(layout, run_id):  # a rerun with nothing new: no graph to build, Luigi not loaded
+                    done = True
+                    break
+                task = _run_task(data, seeds, run_id, run)
                 result = _build(task, args, _progress(layout, run))
-                if task.complete() or not _found_corrupt(layout):
+                done = task.complete()
+                if done or not _found_corrupt(layout):
                     break
             learn(layout, run, found)
             if args.scheduler:
                 print(f"seed-corpus: this worker ran {len(ran)} task(s)", file=sys.stderr)
-            if not task.complete():
+            if not done:
                 return _failed(layout, result.summary_text if args.verbose else "")
             current = read_json(layout.out(run_id) / "stats.json")
             previous = _published_stats(data)
@@ -241,15 +248,33 @@ def _corpus(seeds: Path, data: Path, config: Config, args: argparse.Namespace) -
 ATTEMPTS = 5  # each finds at least one corrupt file; a chain of stages needs one attempt per stage
 
 
-def _build(task: Run, args: argparse.Namespace, progress: Progress) -> luigi.execution_summary.LuigiRunResult:
+def _finished(layout: Layout, run_id: str) -> bool:
+    """The run's corpus files and report are all in place: what its Run task's completeness checks."""
+    out = layout.out(run_id)
+    return all((out / name).exists() for name in (*OUTPUTS, "report.html"))
+
+
+def _run_task(data: Path, seeds: Path, run_id: str, plan: dict) -> Run:
+    """The task graph's root, Luigi configured from the project's luigi.cfg first."""
+    own_luigi_config()
+    from pipeline.run.tasks import Run
+
+    return Run(data=str(data), seeds=str(seeds), run_id=run_id, plan=plan)
+
+
+def _build(task: Run, args: argparse.Namespace, progress: Progress) -> LuigiRunResult:
     """Hand the graph to Luigi (its own scheduler, or luigid's) and wait for its verdict."""
+    import luigi
+    from luigi.execution_summary import LuigiStatusCode
+
+    failed = (LuigiStatusCode.FAILED, LuigiStatusCode.FAILED_AND_SCHEDULING_FAILED, LuigiStatusCode.SCHEDULING_FAILED)
     progress.start()
     try:
         while True:
             result = luigi.build([task], workers=args.workers, detailed_summary=True,
                                  log_level="DEBUG" if args.verbose else "CRITICAL", **_scheduler(args.scheduler))
             # Under luigid a worker may run out of tasks while another still runs the last ones.
-            if task.complete() or result.status in FAILED or not args.scheduler:
+            if task.complete() or result.status in failed or not args.scheduler:
                 return result
             time.sleep(2)
     finally:
@@ -324,7 +349,6 @@ def _raise_open_files_limit(wanted: int = 1 << 16) -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-FAILED = (LuigiStatusCode.FAILED, LuigiStatusCode.FAILED_AND_SCHEDULING_FAILED, LuigiStatusCode.SCHEDULING_FAILED)
 
 
 def _scheduler(address: str | None) -> dict:
@@ -337,6 +361,8 @@ def _scheduler(address: str | None) -> dict:
 
 def _count_tasks() -> list[str]:
     """Task ids this process runs (events fire in-process when each worker process runs one worker)."""
+    import luigi
+
     ran: list[str] = []
     luigi.Task.event_handler(luigi.Event.SUCCESS)(lambda task: ran.append(task.task_id))
     return ran

@@ -95,6 +95,20 @@ def test_rerun_with_nothing_new_does_no_cleaning(tmp_path):
     assert (data / "corpus.jsonl").read_bytes() == before
 
 
+def test_a_rerun_with_nothing_new_does_not_load_luigi_and_a_missing_report_is_built_again(tmp_path):
+    seeds, data = copy_seeds(tmp_path / "seeds"), tmp_path / "data"
+    assert run(seeds, data) == 0
+    probe = ("import sys; from pipeline.__main__ import main; "
+             f"code = main(['corpus', '--seeds', {str(seeds)!r}, '--data', {str(data)!r}]); "
+             "print(code, 'luigi' in sys.modules)")
+    rerun = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert rerun.stdout.split()[-2:] == ["0", "False"]
+    report = (data / "report.html").resolve()
+    report.unlink()  # the run is no longer whole: the graph is built again, and only the report rewritten
+    assert run(seeds, data) == 0
+    assert report.exists()
+
+
 def test_a_seed_touched_but_not_changed_is_hashed_again_not_cleaned_again(tmp_path, monkeypatch):
     import pipeline.run.clean_stage as shard
 

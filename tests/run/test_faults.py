@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from pipeline.__main__ import main
 from tests.cleaning.test_containers import write_export
@@ -151,6 +153,15 @@ def _many_seeds(folder, copies: int) -> None:
             (folder / f"{copy:04d}-{path.name}").write_text("\n".join(shuffled) + "\n")
 
 
+def _checkpointed(shards: Path) -> bool:
+    """A shard has written seeds to its checkpoint (not only opened it): the run is part-way through it."""
+    for path in shards.glob("*.partial.jsonl"):
+        with contextlib.suppress(FileNotFoundError):  # a finished shard renames its checkpoint away
+            if path.stat().st_size:
+                return True
+    return False
+
+
 def test_a_terminated_run_ends_its_children_says_so_and_its_rerun_reuses_the_work(tmp_path):
     seeds, data = tmp_path / "seeds", tmp_path / "data"
     _many_seeds(seeds, 160)
@@ -163,10 +174,9 @@ def test_a_terminated_run_ends_its_children_says_so_and_its_rerun_reuses_the_wor
     started = time.monotonic()
     process = subprocess.Popen(command(data), cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     shards = data / "work" / "shards"
-    while not list(shards.glob("*.partial.jsonl")) and time.monotonic() - started < 60:
-        time.sleep(0.05)
-    time.sleep(1.5)  # mid-cleaning: some shards done, some part-way
-    process.send_signal(signal.SIGTERM)
+    while not _checkpointed(shards) and time.monotonic() - started < 60:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)  # mid-cleaning: a shard has checkpointed some of its seeds
     err = process.communicate(timeout=60)[1]
     assert process.returncode == 143, err
     said = [line for line in err.splitlines() if not line.startswith("progress: ")]

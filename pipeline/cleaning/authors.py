@@ -53,9 +53,9 @@ ORGANISATION = re.compile(r"\b(?:e\.\s?V|GmbH|mbH|AG|SE|KG|Inc|Ltd|LLC|Corp|plc|
 NOT_NAME = re.compile(
     r"\b(?:view|see|read|show|more|all|zeige|alle|weitere|tous|todos|posts?|articles?|beiträge|stories|profile|"
     r"about|über|admin|administrator|webmaster|editor|editorial|reporter|correspondent|contributor|journalist|"
-    r"writer|staff writer|senior|columnist|redakteur|redakteurin|follow|email|e-mail|twitter|facebook|"
+    r"writer|senior|columnist|redakteur|redakteurin|follow|email|e-mail|twitter|facebook|"
     r"instagram|linkedin|subscribe|newsletter|updated|published|posted|share|comments?|min read|minutes?|"
-    r"sponsored|reviewed|name|home|blog|news|nachrichten|veröffentlicht|publiziert|aktualisiert|öffentlich|by|"
+    r"reviewed|name|home|blog|news|nachrichten|veröffentlicht|publiziert|aktualisiert|öffentlich|by|"
     r"written|director|manager|blogger|founder|expert|specialist|officer|president|consultant|analyst|"
     r"photographer|fotograf|sponsor\w*|gesponsert\w*|anzeige)\b"
     r"|[@=<>{}\[\]]|\b\d|https?:|www\.|\w\.(?-i:[a-z]{2,})\b|^(?:by|von|par|por|di|am|on)$", re.IGNORECASE)

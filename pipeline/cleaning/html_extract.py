@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableSt
 
 from pipeline.cleaning import dates, reader_comments
 from pipeline.cleaning.boilerplate import Label
-from pipeline.cleaning.rules import Markup
+from pipeline.cleaning.rules import Markup, element_hints
 from pipeline.cleaning.text import has_surrogates, visible, writable
 
 NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)  # strings of the markup, not of the page
@@ -177,10 +177,6 @@ def _is_hidden(tag: Tag) -> bool:
     )
 
 
-def _hints(tag: Tag) -> str:
-    return f"{tag.get('class') or ''} {tag.get('id') or ''}"
-
-
 def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag]]:
     """Take out hidden elements without prose and those a markup rule names (outermost first), each
     replaced by a placeholder that remembers which; never an element that holds most of the page's
@@ -207,7 +203,7 @@ def _take_furniture(soup: BeautifulSoup, rules: Markup) -> list[tuple[Label, Tag
 
 def _furniture(tag: Tag, rules: Markup, sizes: Sizes) -> Label | None:
     """The label of the markup rule that names this element as page furniture, if one does."""
-    rule = rules.by_hint(_hints(tag))  # a hint says more than the element's name ("related", "comments")
+    rule = rules.by_hint(element_hints(tag))  # a hint says more than the element's name ("related", "comments")
     if rule is not None and rule.weak and sizes.prose >= rules.weak_max_prose and _link_density(sizes) < LINKS:
         rule = None
     if rule is None:
@@ -273,9 +269,9 @@ def _own_text(tag: Tag, sizes: dict[int, Sizes]) -> tuple[int, int]:
 
 def _class_weight(tag: Tag, rules: Markup) -> float:
     """Up for a class or id that says content, down for one a markup rule's hints name (both: neither)."""
-    hints = _hints(tag)
-    furniture = any(rule.hints is not None and rule.hints.search(hints) for rule in rules.rules)
-    return (CLASS_WEIGHT if rules.content_hints.search(hints) else 0.0) - (CLASS_WEIGHT if furniture else 0.0)
+    named = element_hints(tag)
+    furniture = any(rule.hints is not None and rule.hints.search(named) for rule in rules.rules)
+    return (CLASS_WEIGHT if rules.content_hints.search(named) else 0.0) - (CLASS_WEIGHT if furniture else 0.0)
 
 
 def _link_density(sizes: Sizes) -> float:
@@ -427,18 +423,22 @@ ORGANIZATION = re.compile(r"organi[sz]ation|corporation|brand|website", re.IGNOR
 def _authors(ld: dict, tags: list[Tag], metas: dict[str, str]) -> list[tuple[str, list[str]]]:
     """The author names the markup declares, by where: the article's JSON-LD `author` (not an organisation),
     the first itemprop=author element, <meta> author tags, the first rel=author link."""
-    found = [("JSON-LD author", _ld_names(ld.get("author")))]
-    element = next((tag for tag in tags if str(tag.get("itemprop", "")).lower() == "author"), None)
-    if element is not None:
-        named = element.find(attrs={"itemprop": "name"}) or element
-        found.append(("itemprop author", [str(named.get("content") or named.get_text(" ", strip=True))]))
+    element = link = None
     named: dict[str, list[str]] = {}  # every tag of a name: a paper's several citation_author
-    for tag in tags:
-        key = str(tag.get("name") or tag.get("property") or "").lower() if tag.name == "meta" else ""
-        if key in AUTHOR_METAS and isinstance(tag.get("content"), str):
-            named.setdefault(key, []).append(tag["content"])
+    for tag in tags:  # one pass over the page's elements
+        if element is None and str(tag.get("itemprop", "")).lower() == "author":
+            element = tag
+        if tag.name == "meta":
+            key = str(tag.get("name") or tag.get("property") or "").lower()
+            if key in AUTHOR_METAS and isinstance(tag.get("content"), str):
+                named.setdefault(key, []).append(tag["content"])
+        elif link is None and tag.name == "a" and "author" in str(tag.get("rel", "")).split():
+            link = tag
+    found = [("JSON-LD author", _ld_names(ld.get("author")))]
+    if element is not None:
+        inner = element.find(attrs={"itemprop": "name"}) or element
+        found.append(("itemprop author", [str(inner.get("content") or inner.get_text(" ", strip=True))]))
     found += [("<meta> author", named[key]) for key in AUTHOR_METAS if key in named]
-    link = next((tag for tag in tags if tag.name == "a" and "author" in str(tag.get("rel", "")).split()), None)
     if link is not None:
         found.append(("rel=author", [link.get_text(" ", strip=True)]))
     return [(source, [_plain(name) for name in names]) for source, names in found if any(names)]

@@ -14,6 +14,7 @@ import re
 from bs4 import Tag
 
 from pipeline.cleaning import dates
+from pipeline.cleaning.rules import element_hints
 from pipeline.cleaning.text import visible
 
 # The class or id of a comment's body: comment/kommentar/reply, then content, body, text, message or entry.
@@ -40,7 +41,7 @@ def comments(containers: list[Tag]) -> list[dict[str, str]]:
     for container in containers:
         tags = [tag for tag in [container, *container.find_all(True)]
                 if not (tag.name in FORM or any(parent.name == "form" for parent in tag.parents))]
-        bodies = [tag for tag in tags if BODY.search(_hints(tag)) and tag.find(FORM) is None] \
+        bodies = [tag for tag in tags if BODY.search(element_hints(tag)) and tag.find(FORM) is None] \
             or [tag for tag in tags if ITEM.search(str(tag.get("id") or ""))]
         ids = {id(tag) for tag in bodies}
         outer = {id(parent) for tag in bodies for parent in tag.parents if id(parent) in ids}
@@ -79,14 +80,10 @@ def _about(body: Tag) -> dict[str, str]:
     for tag in [*inside, *before]:
         if tag in body.parents:
             continue
-        if "author" not in about and (tag.name == "cite" or AUTHOR.search(_hints(tag))):
+        if "author" not in about and (tag.name == "cite" or AUTHOR.search(element_hints(tag))):
             name = SAYS.sub("", " ".join(visible(tag.get_text(" ", strip=True)).split())).strip(" ,")
             if 0 < len(name.split()) <= AUTHOR_MAX_WORDS:
                 about["author"] = name
         if "date" not in about and tag.name == "time" and (day := dates.find_date(str(tag.get("datetime", "")))):
             about["date"] = day
     return about
-
-
-def _hints(tag: Tag) -> str:
-    return f"{tag.get('class') or ''} {tag.get('id') or ''}"

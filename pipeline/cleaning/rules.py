@@ -14,9 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.cleaning.text import reads_as_sentence, words
 from pipeline.config import RULES
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 EDGE_PUNCT = " \t[](){}|•·«»:;,.…-–—_*#>›<‹/\\\"'“”‘’!?"
 # "_", the one word character EDGE_PUNCT strips, and the letters whose case folding changes where words split
@@ -224,6 +228,11 @@ class Markup:
     def by_hint(self, hints: str) -> MarkupRule | None:
         """The first hint rule matching an element's class and id, unless they also name content."""
         return _by_hint(self, hints) if hints.strip() else None
+
+
+def element_hints(element: Tag) -> str:
+    """An element's class and id as one string: what markup hints are searched in."""
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
 
 
 @lru_cache(maxsize=1 << 14)

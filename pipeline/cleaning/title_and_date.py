@@ -47,7 +47,7 @@ def markup_title(page: Page) -> tuple[str | None, str | None]:
     return next(((TITLE_SUFFIX.sub("", value), name) for name, value in page.declared_titles), (None, None))
 
 
-def title_row(lines: list[str], labels: list, title: str | None, prose_min_words: int = 8) -> int | None:
+def title_row(lines: list[str], labels: list, title: str | None, prose_min_words: int) -> int | None:
     """The line of the text that is the title: the first leading line repeating a `title` known from the
     markup; without one, the headline of the body (`_about_the_body`), else the headline above the body
     (the longest headline-shaped line among the last few before it, only among lines left outside the main

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from pipeline.cleaning import language
 from pipeline.cleaning.clean import clean
 from tests.conftest import kept
 
@@ -110,7 +111,7 @@ def test_seed_ids_are_distinct_and_stable(config, seed_bytes, cleaned):
 
 def test_the_five_seeds_are_english(cleaned):
     assert {doc.metadata["language"] for doc in cleaned.values()} == {"en"}
-    assert all(doc.metadata["language_score"] > 0.9 for doc in cleaned.values())
+    assert all(doc.metadata["language_score"] >= language.CONFIDENT for doc in cleaned.values())
 
 
 @pytest.mark.parametrize("width", [64, 72, 78])

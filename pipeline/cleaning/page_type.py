@@ -132,7 +132,7 @@ def features(seen: Seen, rules: str) -> tuple[dict[str, float], dict[str, list[s
     all_words = sum(seen.counts) or 1
     lines = [(line, count) for line, count in zip(seen.lines, seen.counts, strict=True) if count] or [("", 0)]
     prose = sum(count for line, count in zip(kept, kept_counts, strict=True) if is_prose(line, PROSE_WORDS))
-    tokens = TOKEN.findall(seen.text.casefold())
+    tokens = Counter(TOKEN.findall(seen.text.casefold()))
     value: dict[str, float] = {
         "html": float(seen.shape is not None),
         "kept_words": math.log1p(kept_words),
@@ -150,9 +150,9 @@ def features(seen: Seen, rules: str) -> tuple[dict[str, float], dict[str, list[s
         "title_words": float(words(seen.title or "")),
         "long_paragraphs": math.log1p(sum(1 for count in kept_counts if count >= LONG_PARAGRAPH)),
         "questions": sum(1 for line in kept if line.rstrip().endswith("?")) / max(1, len(kept)),
-        "addressed": sum(token in YOU for token in tokens) / max(1, kept_words),
-        "we": sum(token in WE for token in tokens) / max(1, kept_words),
-        "digits": sum(token[0].isdigit() for token in tokens) / max(1, kept_words),
+        "addressed": sum(tokens[token] for token in YOU) / max(1, kept_words),
+        "we": sum(tokens[token] for token in WE) / max(1, kept_words),
+        "digits": sum(count for token, count in tokens.items() if token[0].isdigit()) / max(1, kept_words),
     }
     removed = Counter(seen.removed)
     for cls in REMOVED_CLASSES:
@@ -276,8 +276,9 @@ def _explain(best: str, value: dict[str, float], said: dict[str, list[str]], typ
     pushed the model most towards this type rather than the others, in words."""
     signals = [f"declares {name}" for name in types if any(name.lower() in DECLARED[kind] for kind in DECLARED)]
     signals += [f"{count} x {name}" for name, count in Counter(said.get(best, [])).items()]
-    others = [cls for cls in parts if cls != best]
-    lead = [(parts[best][i] - sum(parts[cls][i] for cls in others) / len(others), name) for i, name in enumerate(names)]
+    others = [parts[cls] for cls in parts if cls != best]
+    lead = [(mine - sum(theirs) / len(others), name)
+            for mine, theirs, name in zip(parts[best], zip(*others, strict=True), names, strict=True)]
     present = [(push, name) for push, name in lead if push > 0 and value[name] > 0
                and not name.startswith(("says_", "declares_"))]  # what the page has, not what it lacks
     signals += [_in_words(name, value[name]) for _, name in sorted(present, reverse=True)[:EXPLAINED]]

@@ -27,8 +27,9 @@ PARAGRAPH_FACTOR = 3
 
 @lru_cache(maxsize=1 << 16)
 def visible(text: str) -> str:
-    """The text without invisible characters (INVISIBLE; joiners where no script needs them)."""
-    return JOINER.sub("", INVISIBLE.sub("", text))
+    """The text without invisible characters (INVISIBLE; joiners where no script needs them). All of them lie
+    beyond ASCII: an ASCII text is returned as it is, unsearched."""
+    return text if text.isascii() else JOINER.sub("", INVISIBLE.sub("", text))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -103,8 +103,9 @@ def learn(layout: Layout, run: dict, found: list[Seed]) -> None:
 
 def _ready_to_clean(config: Config) -> str | None:
     """Ready what cleaning needs, once, in this process, so that every task process Luigi forks inherits it:
-    the cleaning code, the rules compiled (and vetted), the language model. Why the rules cannot be used, or
-    None. A run with nothing to clean never pays for it."""
+    the cleaning code, the rules compiled (and vetted), the language models, datasketch (which loads scipy:
+    0.45 s each task process would pay again). Why the rules cannot be used, or None. A run with nothing to
+    clean never pays for it."""
     importlib.import_module("pipeline.run.clean_stage")
     rules = importlib.import_module("pipeline.cleaning.rules")
     try:
@@ -112,7 +113,10 @@ def _ready_to_clean(config: Config) -> str | None:
         rules.load_markup(config.rules)
     except ValueError as err:
         return str(err)
-    importlib.import_module("pipeline.cleaning.language").identifier()
+    language = importlib.import_module("pipeline.cleaning.language")
+    language.identifier()
+    language.detector().detect("", model="lite")  # the model loads at its first use
+    importlib.import_module("datasketch")
     return None
 
 

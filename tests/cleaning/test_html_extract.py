@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.cleaning import language
 from pipeline.cleaning.clean import clean
 from pipeline.cleaning.containers import Record
 from pipeline.cleaning.html_extract import HIDDEN, extract, looks_like_html
@@ -56,7 +57,7 @@ def test_semantic_page_metadata(config):
     document = kept(clean("semantic.html", (PAGES / "semantic.html").read_bytes(), config))
     assert document.metadata["title"] == "Bridge reopens after two years of repairs"
     assert document.created == "2024-03-05"
-    assert document.metadata["language"] == "en" and document.metadata["language_score"] > 0.9
+    assert document.metadata["language"] == "en" and document.metadata["language_score"] >= language.CONFIDENT
     assert document.metadata["declared_language"] == "en-GB"
     assert document.metadata["host"] == "courier.example"
     assert document.metadata["url"] == "https://courier.example/news/bridge-reopens"

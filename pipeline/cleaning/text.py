@@ -160,10 +160,11 @@ def _join(pieces: list[str]) -> str:
 def _continues(before: str, after: str) -> bool:
     """`after` goes on with the sentence `before` left unfinished (a line opening with a date field, "date
     2025-07-10 ...", starts a record of its own)."""
-    if not before or is_sentence(before) or before.endswith(":") or split_date_prefix(after)[0]:
+    if not before or is_sentence(before) or before.endswith(":"):
         return False
     return (after[0].islower() or after.startswith(CLOSING) or before.endswith(OPENING)
-            or (before[-1].islower() and words(after) <= PIECE_WORDS and words(before) > PIECE_WORDS))
+            or (before[-1].islower() and words(after) <= PIECE_WORDS and words(before) > PIECE_WORDS)) \
+        and not split_date_prefix(after)[0]
 
 
 def has_surrogates(text: str) -> bool:

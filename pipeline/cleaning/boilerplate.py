@@ -386,7 +386,8 @@ def _mark_repeats(lines: list[str], labels: list[Label | None], prose: list[bool
 
 def _mark_banners(lines: list[str], labels: list[Label | None]) -> None:
     """Lines in another script than the document's, carrying a phone number or beside such a line."""
-    if not PHONE.search("\n".join(lines)):  # every banner carries a number (none spans a line break)
+    text = "\n".join(lines)
+    if text.isascii() or not PHONE.search(text):  # one script only; or no number, which every banner carries
         return
     scripts = [line_scripts(line) for line in lines]
     totals: dict[str, int] = {}

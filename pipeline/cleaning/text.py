@@ -15,21 +15,22 @@ SENTENCE_END = re.compile(r"[.!?…。！？؟։।۔።][\"'”’»)\]]*$")
 UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ASCII_LETTERS = re.compile(r"[A-Za-z]")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# A line is a paragraph by length alone once it has this many times the prose minimum of words.
 # Characters that show nothing and break search and matching ("Wäh\u00adrend" is not "Während"): soft
 # hyphens, zero-width spaces, word joiners, byte-order marks, bidirectional marks, embeddings and isolates.
 INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 # Zero-width joiners and non-joiners shape Arabic, Persian, Indic scripts and emoji; between letters of the
 # Latin, Greek or Cyrillic scripts (below U+0590) or spaces they only break words.
 JOINER = re.compile("(?<=[\x00-\u058f])[\u200c\u200d]+(?=[\x00-\u058f])|^[\u200c\u200d]+|[\u200c\u200d]+$")
+HIDDEN = re.compile("[\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")  # either kind
+# A line is a paragraph by length alone once it has this many times the prose minimum of words.
 PARAGRAPH_FACTOR = 3
 
 
 @lru_cache(maxsize=1 << 16)
 def visible(text: str) -> str:
     """The text without invisible characters (INVISIBLE; joiners where no script needs them). All of them lie
-    beyond ASCII: an ASCII text is returned as it is, unsearched."""
-    return text if text.isascii() else JOINER.sub("", INVISIBLE.sub("", text))
+    beyond ASCII: an ASCII text is returned as it is, unsearched, and a text without any, searched once."""
+    return text if text.isascii() or not HIDDEN.search(text) else JOINER.sub("", INVISIBLE.sub("", text))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -33,7 +33,7 @@ from pipeline.cleaning.clean import clean
 from pipeline.cleaning.decode import decode
 from pipeline.cleaning.repair import TEXT, repair
 from pipeline.config import Config
-from pipeline.dedup import minhash
+from pipeline.dedup import lsh_bands, minhash
 from pipeline.store.files import read_jsonl
 from pipeline.store.paths import Layout
 
@@ -183,7 +183,7 @@ def bench_dedup(aeb: Path, documents: int = 20_000, seed: int = 7) -> None:
     warm = len(texts) / (time.process_time() - signed)
     compare = minhash.Similarity(hashes)  # candidates confirmed on exact shingle sets, as the pipeline does
     indexing = time.perf_counter()
-    bands, rows = minhash.bands(threshold, num_perm)
+    bands, rows = lsh_bands.bands(threshold, num_perm)
     candidates = minhash.distinct_pairs([minhash.band_pairs(signatures[:, k * rows : (k + 1) * rows], range(len(texts)))
                                        for k in range(bands)])
     found = {(i, j) for i, j in candidates.tolist() if compare(i, j) >= threshold}

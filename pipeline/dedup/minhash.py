@@ -1,7 +1,7 @@
 """Exact and near-duplicate detection: shingles, MinHash signatures, LSH bands, clusters.
 
 Signatures are datasketch's own ("affine32" scheme, its permutations; each row is a LeanMinHash), computed
-for many documents at once with numpy. Banding is chosen from the threshold for recall, and each band is
+for many documents at once with numpy. Banding is chosen from the threshold for recall (`lsh_bands`), and each band is
 bucketed on its own (a test checks the buckets against datasketch's MinHashLSH with the same bands; huge
 buckets are paired as a star instead), so bands can run as separate tasks. Every candidate pair is
 confirmed on exact Jaccard, and clusters never chain: a document joins a cluster only if it is similar to
@@ -153,19 +153,6 @@ def lean(signature: np.ndarray) -> datasketch.LeanMinHash:
     return LeanMinHash(seed=SEED, hashvalues=signature, scheme=SCHEME)
 
 
-def bands(threshold: float, num_perm: int, recall: float = 0.95) -> tuple[int, int]:
-    """(bands, rows) with the most rows per band whose chance of pairing two documents at `threshold` is
-    at least `recall`: as selective as possible without missing pairs at the threshold."""
-    best = (num_perm, 1)
-    for rows in range(1, num_perm + 1):
-        count = num_perm // rows
-        if count < 2:
-            break
-        if 1 - (1 - threshold**rows) ** count >= recall:
-            best = (count, rows)
-    return best
-
-
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two sorted arrays of distinct shingle hashes."""
     if not len(a) and not len(b):
@@ -193,13 +180,6 @@ class Similarity:
         return (shared / smaller if smaller else 0.0), small, large
 
 
-def lsh_threshold(threshold: float, containment: float) -> float:
-    """The Jaccard similarity LSH must find pairs at: the near-duplicate threshold, or, when containment is
-    on, that of a copy holding half of a longer document (a trimmed wire copy: Jaccard about 0.5)."""
-    return min(threshold, CONTAINED_JACCARD) if containment > 0 else threshold
-
-
-CONTAINED_JACCARD = 0.5  # a copy of half a document, every sentence of it inside the whole
 PROSE_HEAD = 0.5  # a document with less of its words in prose is mostly furniture: it absorbs no copy
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.config import Config
-from pipeline.dedup import minhash, repeated_lines
+from pipeline.dedup import lsh_bands, minhash, repeated_lines
 from pipeline.store.files import load_array, load_jsonl, read_jsonl, save_array, write_json, write_jsonl
 
 Shard = dict[str, Path]  # a cleaned shard's files by kind (layout.SHARD_FILES)
@@ -39,8 +39,8 @@ EXACT_KINDS = ("exact", "exact-url")
 
 
 def lsh_threshold(config: Config) -> float:
-    """The similarity the LSH bands are tuned to find (see minhash.lsh_threshold)."""
-    return minhash.lsh_threshold(config.dedup.threshold, config.dedup.containment)
+    """The similarity the LSH bands are tuned to find (see lsh_bands.lsh_threshold)."""
+    return lsh_bands.lsh_threshold(config.dedup.threshold, config.dedup.containment)
 
 
 def write_representatives(shards: Sequence[Shard], out: dict[str, Path], config: Config) -> None:
@@ -54,7 +54,7 @@ def write_representatives(shards: Sequence[Shard], out: dict[str, Path], config:
 
 def write_band(shards: Sequence[Shard], representatives: Path, band: int, config: Config, out: Path) -> None:
     """One LSH band's candidate pairs; it reads only that band's columns of every signature."""
-    rows = minhash.bands(lsh_threshold(config), config.dedup.num_perm)[1]
+    rows = lsh_bands.bands(lsh_threshold(config), config.dedup.num_perm)[1]
     columns = slice(band * rows, (band + 1) * rows)
     matrix = np.concatenate([np.zeros((0, rows), np.uint32),
                              *(load_array(shard["sigs.npy"], mmap=True)[:, columns] for shard in shards)])

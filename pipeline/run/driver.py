@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import fingerprint as fingerprints
 from pipeline.config import Config
-from pipeline.dedup.minhash import bands, lsh_threshold
+from pipeline.dedup.lsh_bands import bands, lsh_threshold
 from pipeline.run.progress import Progress
 from pipeline.store.files import CorruptFile, atomic_write, read_json, verify, write_json, write_jsonl
 from pipeline.store.manifest import Seed, json_digest, plan, read_manifest, scan, selection, write_manifest

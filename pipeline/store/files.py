@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
-import numpy as np
 import xxhash
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Item = TypeVar("Item")
 SUM = ".xxh3"  # the suffix of a file's checksum beside it
@@ -140,13 +142,17 @@ def _write_checksum(path: Path, digest: str) -> None:
 
 def load_array(path: str | Path, mmap: bool = False) -> np.ndarray:
     """A numpy array the pipeline wrote, checked against its checksum; never unpickles (a file under DATA
-    is not trusted to run code)."""
+    is not trusted to run code). numpy is imported here, where used: a rerun with nothing new needs it not."""
+    import numpy as np
+
     verify(Path(path))
     return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
 
 
 def save_array(path: Path, array: np.ndarray) -> None:
     """Atomically write a numpy array (no pickles)."""
+    import numpy as np
+
     with atomic_write(path, "wb", checksum=True) as handle:
         np.save(handle, array, allow_pickle=False)
 

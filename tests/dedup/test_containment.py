@@ -8,7 +8,8 @@ import random
 import numpy as np
 
 from pipeline.dedup import minhash
-from pipeline.dedup.minhash import Entry, Signer, bands, lsh_threshold, shingle_hashes, tokens
+from pipeline.dedup.lsh_bands import bands, lsh_threshold
+from pipeline.dedup.minhash import Entry, Signer, shingle_hashes, tokens
 
 VOCABULARY = ("council budget river bridge school teacher hospital nurse farmer harvest election mayor court "
               "judge police station train tunnel winter storm energy price market trader village museum "

@@ -9,7 +9,8 @@ import xxhash
 from datasketch import MinHash
 
 from pipeline.dedup import minhash
-from pipeline.dedup.minhash import Entry, Signer, bands, shingle_hash, shingle_hashes, tokens, word_hashes
+from pipeline.dedup.lsh_bands import bands
+from pipeline.dedup.minhash import Entry, Signer, shingle_hash, shingle_hashes, tokens, word_hashes
 
 ARTICLE = (
     "The regional government announced on Monday that it would spend more on rural roads and bridges over the "

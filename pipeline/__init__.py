@@ -1,3 +1,3 @@
 """Seed-corpus pipeline: decode, repair, strip boilerplate, extract metadata, deduplicate, write JSONL."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"

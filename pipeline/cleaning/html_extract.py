@@ -387,7 +387,7 @@ def _metadata(soup: BeautifulSoup) -> dict:
     first: dict[str, Tag] = {}  # the first tag of each name, as soup.find would return
     for tag in tags:
         first.setdefault(tag.name, tag)
-    ld, types = _json_ld(tags)
+    ld, types, ld_author = _json_ld(tags)
     metas = _meta_index(tags)
     strings = {key: value for key, value in ld.items() if isinstance(value, str)}
     mended = [key for key, value in strings.items() if has_surrogates(value)]
@@ -408,7 +408,7 @@ def _metadata(soup: BeautifulSoup) -> dict:
             "published": published, "modified": _dates(MODIFIED, metas),
             "language": language or None, "url": url or None, "body": writable(body) if body else None,
             "types": _types(types, tags, metas),
-            "authors": _authors(ld, tags, metas), "sites": _sites(ld, metas),
+            "authors": _authors(ld_author, tags, metas), "sites": _sites(ld, metas),
             "shape": {**_shape(tags), "author_meta": int(bool(metas.get("author") or metas.get("article:author")
                                                               or "author" in ld))},
             "notes": (f"replaced lone surrogates in the JSON-LD {', '.join(mended)} with U+FFFD",) if mended else ()}
@@ -420,7 +420,7 @@ AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author",
 ORGANIZATION = re.compile(r"organi[sz]ation|corporation|brand|website", re.IGNORECASE)  # JSON-LD types of no person
 
 
-def _authors(ld: dict, tags: list[Tag], metas: dict[str, str]) -> list[tuple[str, list[str]]]:
+def _authors(ld_author: object, tags: list[Tag], metas: dict[str, str]) -> list[tuple[str, list[str]]]:
     """The author names the markup declares, by where: the article's JSON-LD `author` (not an organisation),
     the first itemprop=author element, <meta> author tags, the first rel=author link."""
     element = link = None
@@ -434,7 +434,7 @@ def _authors(ld: dict, tags: list[Tag], metas: dict[str, str]) -> list[tuple[str
                 named.setdefault(key, []).append(tag["content"])
         elif link is None and tag.name == "a" and "author" in str(tag.get("rel", "")).split():
             link = tag
-    found = [("JSON-LD author", _ld_names(ld.get("author")))]
+    found = [("JSON-LD author", _ld_names(ld_author))]
     if element is not None:
         inner = element.find(attrs={"itemprop": "name"}) or element
         found.append(("itemprop author", [str(inner.get("content") or inner.get_text(" ", strip=True))]))
@@ -486,11 +486,16 @@ def _meta_index(tags: list[Tag]) -> dict[str, str]:
     return index
 
 
-def _json_ld(tags: list[Tag]) -> tuple[dict, list[str]]:
-    """The first JSON-LD object with a headline or datePublished (an Article), else {}; and every @type the
-    page's JSON-LD declares, in order."""
+ARTICLE_KIND = re.compile(r"article|posting|report|review", re.IGNORECASE)  # JSON-LD types of a written piece
+
+
+def _json_ld(tags: list[Tag]) -> tuple[dict, list[str], object]:
+    """The first JSON-LD object with a headline or datePublished (an Article), else {}; every @type the
+    page's JSON-LD declares; and the article's `author`: that object's, else that of an object typed as a
+    written piece (a site's graph puts datePublished on its WebPage too, and the author on its Article)."""
     article: dict = {}
     types: list[str] = []
+    authored: list[object] = []
     for script in (tag for tag in tags if tag.name == "script" and tag.get("type") == "application/ld+json"):
         try:
             data = json.loads(script.string or "")
@@ -503,11 +508,14 @@ def _json_ld(tags: list[Tag]) -> tuple[dict, list[str]]:
                 stack.extend(item)
             elif isinstance(item, dict):
                 declared = item.get("@type")
-                types.extend(t for t in (declared if isinstance(declared, list) else [declared]) if isinstance(t, str))
+                kinds = [t for t in (declared if isinstance(declared, list) else [declared]) if isinstance(t, str)]
+                types.extend(kinds)
                 if not article and ("headline" in item or "datePublished" in item):
                     article = item
+                if "author" in item and any(ARTICLE_KIND.search(kind) for kind in kinds):
+                    authored.append(item["author"])
                 stack.extend(v for v in item.values() if isinstance(v, list | dict))
-    return article, types
+    return article, types, article.get("author") or next(iter(authored), None)
 
 
 def _types(declared: list[str], tags: list[Tag], metas: dict[str, str]) -> tuple[str, ...]:

@@ -40,6 +40,15 @@ def test_json_ld_authors_are_joined_and_an_organisation_is_not_one():
     assert author_of(page(publisher, '<p class="byline">By Anna Berg</p>')) == ("Anna Berg", "byline line")
 
 
+def test_the_article_of_a_json_ld_graph_names_the_author_when_its_web_page_carries_the_date():
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "Article", "headline": "Tram plan approved", "author": {"name": "Jane Doe", "@id": "#jane"}},
+        {"@type": "WebPage", "datePublished": "2025-05-03", "name": "Tram plan approved"},
+        {"@type": "Organization", "name": "The Daily Courier", "author": {"name": "Not A Person"}}]}
+    head = f'<script type="application/ld+json">{json.dumps(graph)}</script>'
+    assert author_of(page(head)) == ("Jane Doe", "JSON-LD author")
+
+
 def test_a_profile_url_in_meta_gives_way_to_the_byline_and_its_date_is_cut_off():
     head = '<meta property="article:author" content="https://www.facebook.com/dailycourier">'
     byline = '<div class="byline">By Jane Doe and Max Muster | May 3, 2025</div>'

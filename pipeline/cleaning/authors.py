@@ -19,6 +19,9 @@ DECLARING = SOURCES[:3]  # the author fields: what they name is the author by th
 # Removals of these classes are the page around the article (menus, comments): a "By ..." there is not its byline.
 AROUND = frozenset(("navigation", "header", "footer", "sidebar", "comments", "hidden"))
 BYLINE = "byline"  # the class of the removal rules whose lines are bylines, datelines and author boxes
+# What the line under a "Written by" label was removed as, when it is the name: a byline's line, or a line
+# outside the article (an author box); a promo's or a menu's line there is no name.
+NAME_LINE = frozenset((BYLINE, "structure"))
 # Lower-case words inside names: "Anya von Bremzen", "Marna van der Merwe", "Laura de la Cruz".
 PARTICLES = frozenset(("von", "van", "der", "den", "de", "la", "le", "da", "di", "du", "del", "dos", "das", "zu",
                        "bin", "al", "y"))
@@ -34,6 +37,9 @@ PREFIX = re.compile(
     r"autor(?:in|en)?|authors?|auteur|autore|autora)(?:\s*[:：]\s*|\s+)|^(?-i:Author|Autor|[Bb]y|[Vv]on)(?=[A-ZÄÖÜ])"
     r"|^(?:text|texte|testo|words|interview|redaktion|redakteur(?:in)?|quelle|source|fuente|fonte)\s*[:：]\s*",
     re.IGNORECASE)
+# "Written by", "Posted by", "Geschrieben von": a label a name follows, on its line or on the next.
+WRITTEN_BY = re.compile(r"^(?:written|reported|posted|published|geschrieben|verfasst|veröffentlicht|publié|escrito|"
+                        r"publicado|erstellt)\s+(?:by|von|par|por)\b\s*[:：]?\s*", re.IGNORECASE)
 # "By", "Von", "Par", "Por" before a capital inside a line: "September 1, 2023 By Jane Doe".
 SIGNED = re.compile(r"(?:^|\s)(?:[Bb]y|[Vv]on|[Pp]ar|[Pp]or)\s+(?=[A-ZÄÖÜ])")
 # What ends a byline's names: a separator before its date, role or reading time.
@@ -53,7 +59,7 @@ ORGANISATION = re.compile(r"\b(?:e\.\s?V|GmbH|mbH|AG|SE|KG|Inc|Ltd|LLC|Corp|plc|
 NOT_NAME = re.compile(
     r"\b(?:view|see|read|show|more|all|zeige|alle|weitere|tous|todos|posts?|articles?|beiträge|stories|profile|"
     r"about|über|admin|administrator|webmaster|editor|editorial|reporter|correspondent|contributor|journalist|"
-    r"writer|senior|columnist|redakteur|redakteurin|follow|email|e-mail|twitter|facebook|"
+    r"writer|senior|columnist|redakteur|redakteurin|follow|email|e-mail|twitter|facebook|reading time|modified|"
     r"instagram|linkedin|subscribe|newsletter|updated|published|posted|share|comments?|min read|minutes?|"
     r"reviewed|name|home|blog|news|nachrichten|veröffentlicht|publiziert|aktualisiert|öffentlich|by|"
     r"written|director|manager|blogger|founder|expert|specialist|officer|president|consultant|analyst|"
@@ -100,7 +106,7 @@ def split_names(value: str, capitalised: bool = False) -> list[str]:
 def byline(value: str) -> str:
     """A byline's names part: white space collapsed, a glued date and what a separator starts cut off."""
     text = DATE_EDGE.sub("", " ".join(visible(value).split()))
-    return SEPARATOR.split(text, maxsplit=1)[0].strip(" ,;:.·|")
+    return SEPARATOR.split(text, maxsplit=1)[0].strip(" ,;:.·|-–—•∙")
 
 
 def is_name(name: str, capitalised: bool = False) -> bool:
@@ -114,13 +120,20 @@ def is_name(name: str, capitalised: bool = False) -> bool:
 def _byline_lines(removed: list[Removal]) -> list[str]:
     """The removed lines that are bylines, from their "By", best first: a line that starts "By ..." (a
     byline, a dateline, a promo box; not the page around the article) among the first SIGNED_LINES kept
-    lines; among the first HEAD_LINES, a byline line with a "By" inside ("May 3, 2025 By Jane Doe") or of
-    two or more words shaped as a name; last, such a name line anywhere (an author box below the article)."""
+    lines (the line after a "Written by" label standing alone in its stead); among the first HEAD_LINES, a
+    byline line with a "By" inside ("May 3, 2025 By Jane Doe") or of two or more words shaped as a name;
+    last, such a name line or a "Written by" byline anywhere (a sign-off, an author box below the article)."""
     lines, boxes = [], []
-    for entry in removed:
-        text = entry.text.strip()
+    for index, entry in enumerate(removed):
+        text, after = entry.text.strip(), removed[index + 1] if index + 1 < len(removed) else None
+        written = entry.cls == BYLINE and (label := WRITTEN_BY.match(text))
+        if written and label.end() == len(text) and after is not None and after.line == entry.line + 1 \
+                and after.cls in NAME_LINE:
+            text = after.text.strip()  # "Written by" right above the name
         if entry.at <= SIGNED_LINES and PREFIX.match(text) and entry.cls not in AROUND:
             lines.append(text)
+        elif written:
+            (lines if entry.at <= SIGNED_LINES else boxes).append(text)
         elif entry.cls == BYLINE:
             if entry.at <= HEAD_LINES and (signed := SIGNED.search(text)):
                 lines.append(text[signed.end():])

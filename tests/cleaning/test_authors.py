@@ -90,3 +90,19 @@ def test_a_company_in_the_author_field_gives_way_to_a_person_in_the_byline_and_s
                                             ("vom Krimiblogger", "Krimiblogger")])
 def test_an_agency_code_after_the_name_is_dropped_and_a_source_line_names_its_source(line, name):
     assert authors.split_names(line, capitalised=True) == [name]
+
+
+def test_a_written_by_label_names_the_line_right_under_it_and_a_sign_off_counts_below_the_article():
+    label = '<div class="byline"><p>Written by</p><p>Jane Doe</p></div>'
+    assert author_of(page(byline=label)) == ("Jane Doe", "byline line")
+    apart = '<div class="byline"><p>Written by</p></div><div class="cta"><p>Schedule Your Free Consultation</p></div>'
+    assert author_of(page(byline=apart))[0] != "Schedule Your Free Consultation"
+    long_story = "".join(f"<p>{STORY}</p>" for _ in range(25))
+    signed = (f"<html><head><title>Tram plan approved</title></head><body><article><h1>Tram plan approved</h1>"
+              f"{long_story}<p class=\"byline\">Written by Max Muster</p></article></body></html>").encode()
+    assert author_of(signed) == ("Max Muster", "byline line")
+
+
+@pytest.mark.parametrize("line", ["Written by Dan Pantelo average reading time:", "Last Modified"])
+def test_a_reading_time_or_a_label_is_no_name(line):
+    assert authors.split_names(line, capitalised=True) == []

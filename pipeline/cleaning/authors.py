@@ -14,8 +14,12 @@ from pipeline.cleaning.text import visible
 from pipeline.documents import Removal
 
 # Where a page states its author, most trusted first (measured on the development pages, see the docs).
-SOURCES = ("JSON-LD author", "itemprop author", "<meta> author", "rel=author", "byline line")
-DECLARING = SOURCES[:3]  # the author fields: what they name is the author by the page's own word
+SOURCES = ("JSON-LD author", "itemprop author", "<meta> author", "rel=author", "JSON-LD organisation", "byline line")
+# The author fields: what they name is the author by the page's own word.
+DECLARING = (*SOURCES[:3], "JSON-LD organisation")
+# An organisation the JSON-LD gives as the article's author: the company writing its own blog, counted
+# only when no source names a person (like an author field naming the site).
+ORGANISATION_SOURCE = "JSON-LD organisation"
 # Removals of these classes are the page around the article (menus, comments): a "By ..." there is not its byline.
 AROUND = frozenset(("navigation", "header", "footer", "sidebar", "comments", "hidden"))
 BYLINE = "byline"  # the class of the removal rules whose lines are bylines, datelines and author boxes
@@ -79,9 +83,11 @@ def choose(declared: list[tuple[str, list[str]]], removed: list[Removal],
     candidates += [("byline line", [line]) for line in _byline_lines(removed)]
     site_named = None  # an author field naming the site or a company: kept when no other source names a person
     for source, raw in candidates:
-        names = [name for value in raw for name in split_names(value, source == "byline line")]
-        if source in DECLARING and ((len(names) == 1 and names[0].casefold() in unwanted)
-                                    or any(ORGANISATION.search(name) for name in names)):
+        names = [name for value in raw for name in split_names(value, source == "byline line")] \
+            if source != ORGANISATION_SOURCE else [name for name in raw if is_name(name)]  # "Morgan & Morgan"
+        if names and source in DECLARING and ((len(names) == 1 and names[0].casefold() in unwanted)
+                                              or any(ORGANISATION.search(name) for name in names)
+                                              or source == ORGANISATION_SOURCE):
             site_named = site_named or (", ".join(dict.fromkeys(names[:NAMES])), source)
             continue
         names = [name for name in names if name.casefold() not in unwanted]

@@ -434,7 +434,7 @@ def _authors(ld_author: object, tags: list[Tag], metas: dict[str, str]) -> list[
                 named.setdefault(key, []).append(tag["content"])
         elif link is None and tag.name == "a" and "author" in str(tag.get("rel", "")).split():
             link = tag
-    found = [("JSON-LD author", _ld_names(ld_author))]
+    found = [("JSON-LD author", _ld_names(ld_author)), ("JSON-LD organisation", _ld_names(ld_author, True))]
     if element is not None:
         inner = element.find(attrs={"itemprop": "name"}) or element
         found.append(("itemprop author", [str(inner.get("content") or inner.get_text(" ", strip=True))]))
@@ -444,13 +444,16 @@ def _authors(ld_author: object, tags: list[Tag], metas: dict[str, str]) -> list[
     return [(source, [_plain(name) for name in names]) for source, names in found if any(names)]
 
 
-def _ld_names(value: object) -> list[str]:
-    """The names of a JSON-LD `author` (a string, a Person, or a list of them); organisations are not authors."""
+def _ld_names(value: object, organisations: bool = False) -> list[str]:
+    """The names of a JSON-LD `author` (a string, a Person, or a list of them); with `organisations`, the
+    names of the organisations it lists instead, which authors.py counts only when no person is named."""
     items = value if isinstance(value, list) else [value]
     names = []
     for item in items:
-        if isinstance(item, dict) and not ORGANIZATION.search(str(item.get("@type", ""))):
-            item = item.get("name")
+        if isinstance(item, dict):
+            item = item.get("name") if bool(ORGANIZATION.search(str(item.get("@type", "")))) == organisations else None
+        elif organisations:
+            continue
         if isinstance(item, str) and item.strip():
             names.append(writable(item))
     return names

@@ -33,11 +33,13 @@ def author_of(data: bytes, path: str = "a.html") -> tuple[str | None, str | None
     return document.metadata["author"], document.metadata["author_source"]
 
 
-def test_json_ld_authors_are_joined_and_an_organisation_is_not_one():
+def test_json_ld_authors_are_joined_and_an_organisation_is_one_only_when_no_person_is_named():
     people = [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "Max Muster"}]
     assert author_of(page(ld(people))) == ("Jane Doe, Max Muster", "JSON-LD author")
     publisher = ld({"@type": "NewsMediaOrganization", "name": "The Daily Courier"})
     assert author_of(page(publisher, '<p class="byline">By Anna Berg</p>')) == ("Anna Berg", "byline line")
+    company = ld({"@type": "Organization", "name": "Morgan & Morgan"})
+    assert author_of(page(company)) == ("Morgan & Morgan", "JSON-LD organisation")
 
 
 def test_the_article_of_a_json_ld_graph_names_the_author_when_its_web_page_carries_the_date():

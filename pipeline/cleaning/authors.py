@@ -14,7 +14,9 @@ from pipeline.cleaning.text import visible
 from pipeline.documents import Removal
 
 # Where a page states its author, most trusted first (measured on the development pages, see the docs).
-SOURCES = ("JSON-LD author", "itemprop author", "<meta> author", "rel=author", "JSON-LD organisation", "byline line")
+SOURCES = ("JSON-LD author", "itemprop author", "<meta> author", "rel=author", "JSON-LD organisation", "byline line",
+           "author class")
+WRITTEN = ("byline line", "author class")  # a page's visible text: names in it are written capitalised
 # The author fields: what they name is the author by the page's own word.
 DECLARING = (*SOURCES[:3], "JSON-LD organisation")
 # An organisation the JSON-LD gives as the article's author: the company writing its own blog, counted
@@ -37,8 +39,8 @@ NAME_WORDS, NAMES = 6, 8
 # "By", "Von", "Par", "Por", "Di", "Door", "Av", "Przez", "Автор", "Yazar", "Autor:", "Written by ...".
 PREFIX = re.compile(
     r"^(?:(?:written|reported|posted|published|story|text|words|geschrieben|verfasst|veröffentlicht|ein beitrag|"
-    r"publié|escrito|publicado|erstellt)\s+)?(?:by|von|vom|par|por|di|door|av|przez|автор|yazar|müəllif|"
-    r"autor(?:in|en)?|authors?|auteur|autore|autora)(?:\s*[:：]\s*|\s+)|^(?-i:Author|Autor|[Bb]y|[Vv]on)(?=[A-ZÄÖÜ])"
+    r"artikel|publié|escrito|publicado|erstellt)\s+)?(?:by|von|vom|par|por|di|door|av|przez|автор|yazar|müəllif|"
+    r"autor(?:in|en)?|authors?|auteur|autore|autora)(?:\s*[:：]\s*|\s+|$)|^(?-i:Author|Autor|[Bb]y|[Vv]on)(?=[A-ZÄÖÜ])"
     r"|^(?:text|texte|testo|words|interview|redaktion|redakteur(?:in)?|quelle|source|fuente|fonte)\s*[:：]\s*",
     re.IGNORECASE)
 # "Written by", "Posted by", "Geschrieben von": a label a name follows, on its line or on the next.
@@ -67,7 +69,7 @@ NOT_NAME = re.compile(
     r"instagram|linkedin|subscribe|newsletter|updated|published|posted|share|comments?|min read|minutes?|"
     r"reviewed|name|home|blog|news|nachrichten|veröffentlicht|publiziert|aktualisiert|öffentlich|by|"
     r"written|director|manager|blogger|founder|expert|specialist|officer|president|consultant|analyst|"
-    r"photographer|fotograf|sponsor\w*|gesponsert\w*|anzeige)\b"
+    r"photographer|fotograf|sponsor\w*|gesponsert\w*|anzeige|datum|date|untitled|unbenannt|insights|checked)\b"
     r"|[@=<>{}\[\]]|\b\d|https?:|www\.|\w\.(?-i:[a-z]{2,})\b|^(?:by|von|par|por|di|am|on)$", re.IGNORECASE)
 
 
@@ -79,11 +81,11 @@ def choose(declared: list[tuple[str, list[str]]], removed: list[Removal],
     or a company by its legal form, counts last (a one-person blog named after its author, a company writing
     its own blog)."""
     unwanted = {site.casefold() for site in sites if site}
-    candidates = sorted(declared, key=lambda item: SOURCES.index(item[0]))
-    candidates += [("byline line", [line]) for line in _byline_lines(removed)]
+    lines = [("byline line", [line]) for line in _byline_lines(removed)]
+    candidates = sorted([*declared, *lines], key=lambda item: SOURCES.index(item[0]))  # stable: lines in order
     site_named = None  # an author field naming the site or a company: kept when no other source names a person
     for source, raw in candidates:
-        names = [name for value in raw for name in split_names(value, source == "byline line")] \
+        names = [name for value in raw for name in split_names(value, source in WRITTEN)] \
             if source != ORGANISATION_SOURCE else [name for name in raw if is_name(name)]  # "Morgan & Morgan"
         if names and source in DECLARING and ((len(names) == 1 and names[0].casefold() in unwanted)
                                               or any(ORGANISATION.search(name) for name in names)

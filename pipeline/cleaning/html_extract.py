@@ -418,16 +418,26 @@ def _metadata(soup: BeautifulSoup) -> dict:
 AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author", "byl", "dc.creator",
                 "dcterms.creator", "citation_author")
 ORGANIZATION = re.compile(r"organi[sz]ation|corporation|brand|website", re.IGNORECASE)  # JSON-LD types of no person
+# An element whose class or id says it holds the author's name ("post-author", "text__author"), unless it
+# is a comment's, a teaser's or a picture's; read only outside the page's menus, header, footer and asides.
+AUTHOR_CLASS = re.compile(r"author", re.IGNORECASE)
+NOT_AUTHOR_CLASS = re.compile(r"comment|avatar|image|img|photo|bio|desc|related|teaser|card|widget|social|share",
+                              re.IGNORECASE)
+AUTHOR_CLASS_WORDS = 6  # a name's words at most: longer text is a bio or a byline sentence
+FURNITURE = ("nav", "header", "footer", "aside")
 
 
 def _authors(ld_author: object, tags: list[Tag], metas: dict[str, str]) -> list[tuple[str, list[str]]]:
-    """The author names the markup declares, by where: the article's JSON-LD `author` (not an organisation),
-    the first itemprop=author element, <meta> author tags, the first rel=author link."""
-    element = link = None
+    """The author names the markup declares, by where: the article's JSON-LD `author` (its organisations
+    apart), the first itemprop=author element, <meta> author tags, the first rel=author link, the first
+    element whose class names an author (AUTHOR_CLASS)."""
+    element = link = box = None
     named: dict[str, list[str]] = {}  # every tag of a name: a paper's several citation_author
     for tag in tags:  # one pass over the page's elements
         if element is None and str(tag.get("itemprop", "")).lower() == "author":
             element = tag
+        if box is None and _author_box(tag):
+            box = tag
         if tag.name == "meta":
             key = str(tag.get("name") or tag.get("property") or "").lower()
             if key in AUTHOR_METAS and isinstance(tag.get("content"), str):
@@ -441,7 +451,17 @@ def _authors(ld_author: object, tags: list[Tag], metas: dict[str, str]) -> list[
     found += [("<meta> author", named[key]) for key in AUTHOR_METAS if key in named]
     if link is not None:
         found.append(("rel=author", [link.get_text(" ", strip=True)]))
+    if box is not None:
+        found.append(("author class", [box.get_text(" ", strip=True)]))
     return [(source, [_plain(name) for name in names]) for source, names in found if any(names)]
+
+
+def _author_box(tag: Tag) -> bool:
+    """The element holds just an author's name by its class or id, outside the page's furniture."""
+    hints = element_hints(tag)
+    return tag.name not in ("meta", "link", "script") and AUTHOR_CLASS.search(hints) is not None \
+        and not NOT_AUTHOR_CLASS.search(hints) and 0 < len(tag.get_text(" ").split()) <= AUTHOR_CLASS_WORDS \
+        and tag.find_parent(FURNITURE) is None
 
 
 def _ld_names(value: object, organisations: bool = False) -> list[str]:

@@ -108,3 +108,20 @@ def test_a_written_by_label_names_the_line_right_under_it_and_a_sign_off_counts_
 @pytest.mark.parametrize("line", ["Written by Dan Pantelo average reading time:", "Last Modified"])
 def test_a_reading_time_or_a_label_is_no_name(line):
     assert authors.split_names(line, capitalised=True) == []
+
+
+def test_an_element_whose_class_names_the_author_counts_last_and_never_in_the_page_furniture():
+    box = '<div class="post-meta"><span class="text__author">Jane Doe</span></div>'
+    assert author_of(page(byline=box)) == ("Jane Doe", "author class")
+    aside = ('<html><head><title>Tram plan approved</title></head><body><aside><span class="author">Max Muster'
+             f'</span></aside><article><h1>Tram plan approved</h1><p>{STORY}</p><p>{STORY}</p></article></body></html>')
+    assert author_of(aside.encode()) == (None, None)
+    commenter = '<div class="comment-author">Max Muster</div>'
+    assert author_of(page(byline=commenter)) == (None, None)
+    both = '<p class="byline">By Anna Berg</p><span class="author-name">Max Muster</span>'
+    assert author_of(page(byline=both)) == ("Anna Berg", "byline line")
+
+
+@pytest.mark.parametrize("line", ["Author", "Artikel von", "Fact Checked", "Datum"])
+def test_a_label_alone_is_no_name(line):
+    assert authors.split_names(line, capitalised=True) == []

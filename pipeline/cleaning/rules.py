@@ -116,6 +116,7 @@ class Prefilter:
                     or (self.loose_ignoring_case and self.loose_ignoring_case.search(key)))
 
 
+@cache  # each pattern is asked about once per word count of the `fitting` table
 def _caseless(pattern: str) -> bool:
     """The pattern matches a casefolded key (with "ı" as "i") case-sensitively exactly where it matches it
     with IGNORECASE: every literal character is a fixed point of casefold, every escape a class or a
@@ -150,6 +151,7 @@ def _alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", flags)
 
 
+@cache
 def _anchored(pattern: str) -> bool:
     """The pattern can only match at the start of a line: it begins with ^ and has no | outside groups
     and character classes (a lexical scan; a property test checks the prefilter against every rule)."""

@@ -13,15 +13,14 @@ import re
 from pipeline.cleaning.text import visible
 from pipeline.documents import Removal
 
-# Where a page states its author, most trusted first (measured on the development pages, see the docs).
-SOURCES = ("JSON-LD author", "itemprop author", "<meta> author", "rel=author", "JSON-LD organisation", "byline line",
-           "author class")
-WRITTEN = ("byline line", "author class")  # a page's visible text: names in it are written capitalised
-# The author fields: what they name is the author by the page's own word.
-DECLARING = (*SOURCES[:3], "JSON-LD organisation")
 # An organisation the JSON-LD gives as the article's author: the company writing its own blog, counted
 # only when no source names a person (like an author field naming the site).
 ORGANISATION_SOURCE = "JSON-LD organisation"
+# Where a page states its author, most trusted first (measured on the development pages, see the docs).
+SOURCES = ("JSON-LD author", "itemprop author", "<meta> author", "rel=author", ORGANISATION_SOURCE, "byline line",
+           "author class")
+DECLARING = SOURCES[:3]  # the author fields: what they name is the author by the page's own word
+WRITTEN = ("byline line", "author class")  # a page's visible text: names in it are written capitalised
 # Removals of these classes are the page around the article (menus, comments): a "By ..." there is not its byline.
 AROUND = frozenset(("navigation", "header", "footer", "sidebar", "comments", "hidden"))
 BYLINE = "byline"  # the class of the removal rules whose lines are bylines, datelines and author boxes
@@ -37,15 +36,16 @@ HEAD_LINES, SIGNED_LINES = 6, 20
 # A name has at most this many words; the whole byline at most NAMES names.
 NAME_WORDS, NAMES = 6, 8
 # "By", "Von", "Par", "Por", "Di", "Door", "Av", "Przez", "Автор", "Yazar", "Autor:", "Written by ...".
+WRITTEN_VERBS = (r"written|reported|posted|published|geschrieben|verfasst|veröffentlicht|publié|escrito|publicado|"
+                 r"erstellt")
 PREFIX = re.compile(
-    r"^(?:(?:written|reported|posted|published|story|text|words|geschrieben|verfasst|veröffentlicht|ein beitrag|"
-    r"artikel|publié|escrito|publicado|erstellt)\s+)?(?:by|von|vom|par|por|di|door|av|przez|автор|yazar|müəllif|"
+    rf"^(?:(?:{WRITTEN_VERBS}|story|text|words|ein beitrag|artikel)\s+)?"
+    r"(?:by|von|vom|par|por|di|door|av|przez|автор|yazar|müəllif|"
     r"autor(?:in|en)?|authors?|auteur|autore|autora)(?:\s*[:：]\s*|\s+|$)|^(?-i:Author|Autor|[Bb]y|[Vv]on)(?=[A-ZÄÖÜ])"
     r"|^(?:text|texte|testo|words|interview|redaktion|redakteur(?:in)?|quelle|source|fuente|fonte)\s*[:：]\s*",
     re.IGNORECASE)
 # "Written by", "Posted by", "Geschrieben von": a label a name follows, on its line or on the next.
-WRITTEN_BY = re.compile(r"^(?:written|reported|posted|published|geschrieben|verfasst|veröffentlicht|publié|escrito|"
-                        r"publicado|erstellt)\s+(?:by|von|par|por)\b\s*[:：]?\s*", re.IGNORECASE)
+WRITTEN_BY = re.compile(rf"^(?:{WRITTEN_VERBS})\s+(?:by|von|par|por)\b\s*[:：]?\s*", re.IGNORECASE)
 # "By", "Von", "Par", "Por" before a capital inside a line: "September 1, 2023 By Jane Doe".
 SIGNED = re.compile(r"(?:^|\s)(?:[Bb]y|[Vv]on|[Pp]ar|[Pp]or)\s+(?=[A-ZÄÖÜ])")
 # What ends a byline's names: a separator before its date, role or reading time.
@@ -69,7 +69,7 @@ NOT_NAME = re.compile(
     r"instagram|linkedin|subscribe|newsletter|updated|published|posted|share|comments?|min read|minutes?|"
     r"reviewed|name|home|blog|news|nachrichten|veröffentlicht|publiziert|aktualisiert|öffentlich|by|"
     r"written|director|manager|blogger|founder|expert|specialist|officer|president|consultant|analyst|"
-    r"photographer|fotograf|sponsor\w*|gesponsert\w*|anzeige|datum|date|untitled|unbenannt|insights|checked)\b"
+    r"photographer|fotograf|sponsor\w*|gesponsert\w*|anzeige|datum|date|untitled|unbenannt|checked)\b"
     r"|[@=<>{}\[\]]|\b\d|https?:|www\.|\w\.(?-i:[a-z]{2,})\b|^(?:by|von|par|por|di|am|on)$", re.IGNORECASE)
 
 
@@ -87,9 +87,9 @@ def choose(declared: list[tuple[str, list[str]]], removed: list[Removal],
     for source, raw in candidates:
         names = [name for value in raw for name in split_names(value, source in WRITTEN)] \
             if source != ORGANISATION_SOURCE else [name for name in raw if is_name(name)]  # "Morgan & Morgan"
-        if names and source in DECLARING and ((len(names) == 1 and names[0].casefold() in unwanted)
-                                              or any(ORGANISATION.search(name) for name in names)
-                                              or source == ORGANISATION_SOURCE):
+        site_or_company = source in DECLARING and (
+            (len(names) == 1 and names[0].casefold() in unwanted) or any(map(ORGANISATION.search, names)))
+        if names and (source == ORGANISATION_SOURCE or site_or_company):
             site_named = site_named or (", ".join(dict.fromkeys(names[:NAMES])), source)
             continue
         names = [name for name in names if name.casefold() not in unwanted]

@@ -518,7 +518,7 @@ def _json_ld(tags: list[Tag]) -> tuple[dict, list[str], object]:
     written piece (a site's graph puts datePublished on its WebPage too, and the author on its Article)."""
     article: dict = {}
     types: list[str] = []
-    authored: list[object] = []
+    authored: object = None  # the author of the first object typed as a written piece
     for script in (tag for tag in tags if tag.name == "script" and tag.get("type") == "application/ld+json"):
         try:
             data = json.loads(script.string or "")
@@ -535,10 +535,10 @@ def _json_ld(tags: list[Tag]) -> tuple[dict, list[str], object]:
                 types.extend(kinds)
                 if not article and ("headline" in item or "datePublished" in item):
                     article = item
-                if "author" in item and any(ARTICLE_KIND.search(kind) for kind in kinds):
-                    authored.append(item["author"])
+                if authored is None and "author" in item and any(ARTICLE_KIND.search(kind) for kind in kinds):
+                    authored = item["author"]
                 stack.extend(v for v in item.values() if isinstance(v, list | dict))
-    return article, types, article.get("author") or next(iter(authored), None)
+    return article, types, article.get("author") or authored
 
 
 def _types(declared: list[str], tags: list[Tag], metas: dict[str, str]) -> tuple[str, ...]:

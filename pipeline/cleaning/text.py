@@ -17,11 +17,12 @@ ASCII_LETTERS = re.compile(r"[A-Za-z]")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Characters that show nothing and break search and matching ("Wäh\u00adrend" is not "Während"): soft
 # hyphens, zero-width spaces, word joiners, byte-order marks, bidirectional marks, embeddings and isolates.
-INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+INVISIBLE_CHARS, JOINERS = "\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069", "\u200c\u200d"
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 # Zero-width joiners and non-joiners shape Arabic, Persian, Indic scripts and emoji; between letters of the
 # Latin, Greek or Cyrillic scripts (below U+0590) or spaces they only break words.
-JOINER = re.compile("(?<=[\x00-\u058f])[\u200c\u200d]+(?=[\x00-\u058f])|^[\u200c\u200d]+|[\u200c\u200d]+$")
-HIDDEN = re.compile("[\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")  # either kind
+JOINER = re.compile(f"(?<=[\x00-\u058f])[{JOINERS}]+(?=[\x00-\u058f])|^[{JOINERS}]+|[{JOINERS}]+$")
+HIDDEN = re.compile(f"[{INVISIBLE_CHARS}{JOINERS}]")  # either kind
 # A line is a paragraph by length alone once it has this many times the prose minimum of words.
 PARAGRAPH_FACTOR = 3
 
